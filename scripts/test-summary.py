@@ -21,7 +21,7 @@ def count_build(build):
     with open(log) as f:
         for line in f:
             entry = json.loads(line)
-            out = entry.get("stdout") or ""
+            out = (entry.get("stdout") or "") + "\n" + (entry.get("stderr") or "")
             ok = entry.get("result") in ("OK", "EXPECTEDFAIL")
             if entry.get("result") == "SKIP":
                 skipped += 1

@@ -12,12 +12,13 @@ void vt_hex_encode(const uint8_t *in, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-static int nibble(char c)
+/* The value of a hex digit, or 16 for anything else. */
+static unsigned nibble(char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+    if (c >= '0' && c <= '9') return (unsigned)(c - '0');
+    if (c >= 'a' && c <= 'f') return (unsigned)(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return (unsigned)(c - 'A' + 10);
+    return 16;
 }
 
 int vt_hex_decode(const char *text, size_t text_len, uint8_t *out, size_t out_len)
@@ -26,10 +27,10 @@ int vt_hex_decode(const char *text, size_t text_len, uint8_t *out, size_t out_le
     VT_ENSURE(out_len <= SIZE_MAX / 2 && text_len == 2 * out_len, VT_E_MALFORMED,
               "hex: %zu characters, expected %zu", text_len, 2 * out_len);
     for (size_t i = 0; i < out_len; i++) {
-        int hi = nibble(text[2 * i]);
-        int lo = nibble(text[2 * i + 1]);
-        VT_ENSURE(hi >= 0 && lo >= 0, VT_E_MALFORMED, "hex: invalid digit at position %zu",
-                  hi < 0 ? 2 * i : 2 * i + 1);
+        unsigned hi = nibble(text[2 * i]);
+        unsigned lo = nibble(text[2 * i + 1]);
+        VT_ENSURE(hi < 16 && lo < 16, VT_E_MALFORMED, "hex: invalid digit at position %zu",
+                  hi >= 16 ? 2 * i : 2 * i + 1);
         out[i] = (uint8_t)(hi << 4 | lo);
     }
     return 0;

@@ -13,15 +13,16 @@ vt_time_t vt_time_now(void)
     return (vt_time_t)time(NULL);
 }
 
-static int digits(const char *s, size_t n, int *out)
+/* Reads exactly n decimal digits; false if any is not a digit (or the string ends). */
+static bool read_digits(const char *s, size_t n, int *out)
 {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i])) return -1;
+        if (!isdigit((unsigned char)s[i])) return false;
         v = v * 10 + (s[i] - '0');
     }
     *out = v;
-    return 0;
+    return true;
 }
 
 static bool is_leap(int y)
@@ -42,12 +43,12 @@ int vt_time_parse(const char *text, vt_time_t *out)
     const char *p = text + 19;
 
     VT_ENSURE(n >= 20 && n <= 40, VT_E_MALFORMED, "time: \"%.40s\" is not RFC 3339", text);
-    VT_ENSURE(digits(text, 4, &y) == 0 && text[4] == '-' && digits(text + 5, 2, &mo) == 0 &&
-                  text[7] == '-' && digits(text + 8, 2, &d) == 0 &&
+    VT_ENSURE(read_digits(text, 4, &y) && text[4] == '-' && read_digits(text + 5, 2, &mo) &&
+                  text[7] == '-' && read_digits(text + 8, 2, &d) &&
                   (text[10] == 'T' || text[10] == 't' || text[10] == ' ') &&
-                  digits(text + 11, 2, &h) == 0 && text[13] == ':' &&
-                  digits(text + 14, 2, &mi) == 0 && text[16] == ':' &&
-                  digits(text + 17, 2, &s) == 0,
+                  read_digits(text + 11, 2, &h) && text[13] == ':' &&
+                  read_digits(text + 14, 2, &mi) && text[16] == ':' &&
+                  read_digits(text + 17, 2, &s),
               VT_E_MALFORMED, "time: \"%.40s\" is not RFC 3339 (YYYY-MM-DDThh:mm:ssZ)", text);
     VT_ENSURE(mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23 &&
                   mi <= 59 && s <= 60,
@@ -62,7 +63,7 @@ int vt_time_parse(const char *text, vt_time_t *out)
         p++;
     } else if (*p == '+' || *p == '-') {
         sign = *p == '+' ? 1 : -1;
-        VT_ENSURE(digits(p + 1, 2, &oh) == 0 && p[3] == ':' && digits(p + 4, 2, &om) == 0 &&
+        VT_ENSURE(read_digits(p + 1, 2, &oh) && p[3] == ':' && read_digits(p + 4, 2, &om) &&
                       oh <= 23 && om <= 59,
                   VT_E_MALFORMED, "time: \"%.40s\" bad UTC offset", text);
         p += 6;
