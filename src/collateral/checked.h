@@ -100,4 +100,13 @@ VT_MUST_CHECK int vt_collateral_cache_get(vt_collateral_cache_t *cache, vt_colla
 /* Drops every entry (e.g. after the trust anchor changes). */
 void vt_collateral_cache_clear(vt_collateral_cache_t *cache);
 
+/*
+ * Replaces the wall clock (vt_time_now) the cache uses to decide when an entry is due,
+ * e.g. for tests or for a process that keeps its own notion of time. Call it before
+ * the cache is shared between threads.
+ */
+typedef vt_time_t (*vt_collateral_clock_fn)(void *ctx);
+void vt_collateral_cache_set_clock(vt_collateral_cache_t *cache, vt_collateral_clock_fn now,
+                                   void *ctx);
+
 #endif
