@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: Apache-2.0
+# bash completion for veritee(1). Install as
+#   /usr/share/bash-completion/completions/veritee
+# or source it from ~/.bashrc. The nouns, verbs and options below must match
+# `veritee ... --help`; tests/integration/cli_docs.sh checks that they do.
+
+_veritee_nouns="quote"
+_veritee_top_opts="--help --version"
+
+_veritee_quote_verbs="dump verify"
+_veritee_quote_opts="--help"
+_veritee_quote_dump_opts="--json --help"
+_veritee_quote_verify_opts="--collateral --pccs --pccs-ca --root --trust-simulated-root --at
+  --json --mrenclave --mrsigner --isv-prod-id --min-isv-svn --mrtd --rtmr0 --rtmr1 --rtmr2
+  --rtmr3 --mrseam --mrconfigid --mrowner --mrownerconfig --report-data --allow-debug
+  --accept-status --accept-advisory --help"
+
+_veritee_tcb_statuses="UpToDate SWHardeningNeeded ConfigurationNeeded
+  ConfigurationAndSWHardeningNeeded OutOfDate OutOfDateConfigurationNeeded TDRelaunchAdvised
+  TDRelaunchAdvisedConfigurationNeeded Revoked TcbNotSupported"
+
+# Completes file names (directories only with -d).
+_veritee_files()
+{
+    local IFS=$'\n'
+    compopt -o filenames 2>/dev/null
+    if [[ $1 == -d ]]; then
+        COMPREPLY=($(compgen -d -- "$cur"))
+    else
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+}
+
+# Completes the argument of option $1; returns 1 if $1 takes no argument.
+_veritee_option_arg()
+{
+    case $1 in
+    --collateral)
+        _veritee_files -d ;;
+    --root | --pccs-ca)
+        _veritee_files ;;
+    --accept-status)
+        COMPREPLY=($(compgen -W "$_veritee_tcb_statuses" -- "$cur")) ;;
+    --pccs)
+        COMPREPLY=($(compgen -W "https://" -- "$cur")) ;;
+    --at)
+        COMPREPLY=($(compgen -W "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)" -- "$cur")) ;;
+    --mrenclave | --mrsigner | --isv-prod-id | --min-isv-svn | --mrtd | --rtmr[0-3] | \
+        --mrseam | --mrconfigid | --mrowner | --mrownerconfig | --report-data | \
+        --accept-advisory)
+        COMPREPLY=() ;;
+    *)
+        return 1 ;;
+    esac
+    return 0
+}
+
+_veritee()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]}
+    local prev=${COMP_WORDS[COMP_CWORD - 1]}
+    COMPREPLY=()
+
+    # "--opt=value": bash splits at '=' (COMP_WORDBREAKS).
+    if [[ $cur == = ]]; then
+        cur=""
+    elif [[ $prev == = && COMP_CWORD -ge 2 ]]; then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    fi
+
+    if ((COMP_CWORD == 1)); then
+        COMPREPLY=($(compgen -W "$_veritee_nouns help $_veritee_top_opts" -- "$cur"))
+        return
+    fi
+    local noun=${COMP_WORDS[1]}
+    if [[ $noun == help ]]; then
+        ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "$_veritee_nouns" -- "$cur"))
+        return
+    fi
+    local verbs_var="_veritee_${noun}_verbs"
+    [[ -n ${!verbs_var-} ]] || return
+    if ((COMP_CWORD == 2)); then
+        local noun_opts_var="_veritee_${noun}_opts"
+        COMPREPLY=($(compgen -W "${!verbs_var} help ${!noun_opts_var-}" -- "$cur"))
+        return
+    fi
+    local verb=${COMP_WORDS[2]}
+    if [[ $verb == help ]]; then
+        ((COMP_CWORD == 3)) && COMPREPLY=($(compgen -W "${!verbs_var}" -- "$cur"))
+        return
+    fi
+    local opts_var="_veritee_${noun}_${verb//-/_}_opts"
+    [[ -n ${!opts_var-} ]] || return
+
+    _veritee_option_arg "$prev" && return
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "${!opts_var}" -- "$cur"))
+    else
+        _veritee_files # FILE: a quote, or '-' for standard input
+    fi
+}
+
+complete -F _veritee veritee
