@@ -175,20 +175,45 @@ typedef struct {
 VT_API VT_MUST_CHECK VT_NONNULL(3) int vt_quote_parse(const uint8_t *buf, size_t len,
                                                       vt_quote_t *out);
 
+/*
+ * Accept any bytes after the signature data, as Intel's QVL does (it ignores everything
+ * after signature_data_len). They are neither signed nor read; trailing_len still
+ * records their number. Needed for quotes delivered in buffers that are not
+ * zero-filled, e.g. the go-tdx-guest sample (tests/vectors/tdx-v4-gotdx-spr-notcblevel),
+ * which ends with 39 bytes of text.
+ */
+#define VT_QUOTE_PARSE_ANY_TRAILING 0x1u
+
+/**
+ * vt_quote_parse with flags (VT_QUOTE_PARSE_*; 0 gives vt_quote_parse). Unknown flag
+ * bits are VT_E_INVALID_ARG.
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(4) int vt_quote_parse_ex(const uint8_t *buf, size_t len,
+                                                         unsigned flags, vt_quote_t *out);
+
 /**
  * Serializes q (header, body, signature data) to a new heap buffer. signed_data,
  * qe_report_raw and trailing_len are ignored: the body and QE report are encoded from
- * their structs, and no padding is written. A quote signer serializes once, signs
- * bytes [0, vt_quote_signed_len(q)), stores the signature and serializes again.
- * On success the caller owns *out (free with free()).
+ * their structs, and no padding is written. tee and outer_cert_type are ignored too
+ * (derived: v3 writes cert_type directly, v4/v5 nest it in type 6). A quote signer
+ * serializes once, signs bytes [0, vt_quote_signed_len(q)), stores the signature and
+ * serializes again. On success the caller owns *out (free with free()).
+ *
+ * q must pass the checks vt_quote_parse makes (so the output always parses):
+ * VT_E_INVALID_ARG for a bad version, key type, TEE type, vendor ID, a body_type the
+ * version/TEE cannot carry, cert_type outside 1..5, or a NULL pointer with a non-zero
+ * length; VT_E_TOO_LARGE beyond VT_CERT_DATA_MAX or VT_QUOTE_MAX.
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3) int vt_quote_serialize(const vt_quote_t *q,
                                                                 uint8_t **out, size_t *len);
 
-/** Length of the signed region for q's version and body type. */
+/** Length of the signed region for q's version and body type; 0 if either is invalid. */
 VT_API VT_NONNULL(1) size_t vt_quote_signed_len(const vt_quote_t *q);
 
-/** Parses exactly 384 bytes of sgx_report_body_t. */
+/**
+ * Parses exactly 384 bytes of sgx_report_body_t (VT_E_TRUNCATED if fewer,
+ * VT_E_TRAILING_DATA if more).
+ */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sgx_report_body_parse(
     const uint8_t *buf, size_t len, vt_sgx_report_body_t *out);
 
@@ -196,7 +221,10 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sgx_report_body_parse(
 VT_API VT_NONNULL(1, 2) void vt_sgx_report_body_serialize(
     const vt_sgx_report_body_t *b, uint8_t out[static VT_SGX_REPORT_BODY_LEN]);
 
-/** Parses a TD report body of exactly 584 (TD 1.0) or 648 (TD 1.5) bytes. */
+/**
+ * Parses a TD report body of exactly 584 (TD 1.0) or 648 (TD 1.5) bytes; for TD 1.0 the
+ * TD 1.5-only fields are zero. VT_E_TRUNCATED below 584, VT_E_MALFORMED for other sizes.
+ */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_td_report_body_parse(
     const uint8_t *buf, size_t len, vt_td_report_body_t *out);
 
@@ -237,11 +265,19 @@ typedef struct {
  * Parses the DER value (the OCTET STRING contents) of the SGX extension. Requires
  * PPID, all 18 TCB items, PCE-ID, FMSPC and SGX type; rejects duplicates, unknown
  * SGX-arc OIDs, wrong types or sizes, and trailing bytes.
+ *
+ * @returns 0; VT_E_MALFORMED (not DER, missing or duplicate item, wrong type, size or
+ *          range); VT_E_UNSUPPORTED (an item OID this parser does not know);
+ *          VT_E_TRAILING_DATA; VT_E_TOO_LARGE (over 4 KiB; real values are ~550 bytes).
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_pck_ext_parse(const uint8_t *der, size_t len,
                                                            vt_pck_ext_t *out);
 
-/** Finds the SGX extension in a DER certificate and parses it. */
+/**
+ * Finds the SGX extension in a DER certificate (exactly len bytes, at most
+ * VT_CERT_DATA_MAX) and parses it. VT_E_MALFORMED if the certificate does not parse or
+ * has no SGX extension (or more than one); otherwise as vt_pck_ext_parse.
+ */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_pck_ext_from_cert_der(const uint8_t *der,
                                                                    size_t len, vt_pck_ext_t *out);
 
