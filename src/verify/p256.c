@@ -1,29 +1,79 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/*
- * P-256 keys from raw points and raw r||s signature checks, for the per-quote hot path
- * (the attestation key is new in every quote, so its EVP_PKEY is built every call).
- */
+/* See p256.h for why these exist (OpenSSL 3.0's per-call costs). */
+#include "verify/p256.h"
+
 #include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
-#include <string.h>
+#include <pthread.h>
 
 #include "common/error.h"
-#include "common/ossl.h"
-#include "verify/quote_checks.h"
+
+/* One-time initialization (docs/design.md §5: the only kind of library global). The
+ * template lives for the process. */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static EVP_PKEY *p256_params; /* parameters-only P-256 key, duplicated per key */
+
+static void init_once(void)
+{
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"prime256v1", 0),
+        OSSL_PARAM_END,
+    };
+    if (ctx && EVP_PKEY_fromdata_init(ctx) == 1)
+        (void)EVP_PKEY_fromdata(ctx, &p256_params, EVP_PKEY_KEY_PARAMETERS, params);
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error();
+}
+
+static int init(void)
+{
+    VT_ENSURE(pthread_once(&once, init_once) == 0 && p256_params, VT_E_CRYPTO,
+              "p256: cannot initialize the openssl objects");
+    return 0;
+}
 
 int vt_verify_p256_key(const uint8_t point[static VT_P256_POINT_LEN], EVP_PKEY **out)
 {
-    return vt_p256_key_from_point(point, out);
+    uint8_t encoded[1 + VT_P256_POINT_LEN] = {0x04};
+    for (size_t i = 0; i < VT_P256_POINT_LEN; i++) encoded[1 + i] = point[i];
+
+    VT_GUARD(init());
+    EVP_PKEY *key = EVP_PKEY_dup(p256_params);
+    VT_ENSURE(key != NULL, VT_E_NOMEM, "p256: cannot create a key");
+    /* Decoding the point checks that it is on the curve. */
+    if (EVP_PKEY_set1_encoded_public_key(key, encoded, sizeof(encoded)) != 1) {
+        EVP_PKEY_free(key);
+        ERR_clear_error();
+        VT_BAIL(VT_E_MALFORMED, "p256: public key is not a valid P-256 point");
+    }
+    *out = key;
+    return 0;
 }
 
-/* r||s (two 32-byte big-endian integers) as a DER ECDSA-Sig-Value, without BIGNUMs. */
-static size_t der_integer(const uint8_t *v, uint8_t *out)
+int vt_verify_p256_sig_der(EVP_PKEY *key, const uint8_t *data, size_t len, const uint8_t *sig,
+                           size_t sig_len)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    VT_ENSURE(md != NULL, VT_E_NOMEM, "out of memory");
+    /* OpenSSL's ECDSA verify rejects signatures that are not strict DER. */
+    int ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+             EVP_DigestVerify(md, sig, sig_len, data, len) == 1;
+    EVP_MD_CTX_free(md);
+    if (!ok) {
+        ERR_clear_error();
+        VT_BAIL(VT_E_SIGNATURE, "signature does not verify");
+    }
+    return 0;
+}
+
+/* One INTEGER of r||s in DER, without BIGNUMs: minimal, with a 00 pad if the top bit is set. */
+static size_t der_integer(const uint8_t v[static 32], uint8_t *out)
 {
     size_t skip = 0;
     while (skip < 31 && v[skip] == 0) skip++;
     size_t n = 32 - skip;
-    bool pad = (v[skip] & 0x80) != 0;
+    size_t pad = (v[skip] & 0x80) ? 1 : 0;
     out[0] = 0x02;
     out[1] = (uint8_t)(n + pad);
     out[2] = 0;
@@ -31,26 +81,13 @@ static size_t der_integer(const uint8_t *v, uint8_t *out)
     return 2 + pad + n;
 }
 
-static size_t sig_to_der(const uint8_t sig[static VT_P256_SIG_LEN], uint8_t out[72])
-{
-    size_t n = der_integer(sig, out + 2);
-    n += der_integer(sig + 32, out + 2 + n);
-    out[0] = 0x30;
-    out[1] = (uint8_t)n;
-    return n + 2;
-}
-
 int vt_verify_p256_sig(EVP_PKEY *key, const uint8_t *data, size_t len,
                        const uint8_t sig[static VT_P256_SIG_LEN])
 {
-    uint8_t der[72];
-    size_t der_len = sig_to_der(sig, der);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    VT_ENSURE(md != NULL, VT_E_NOMEM, "out of memory");
-    int ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
-             EVP_DigestVerify(md, der, der_len, data, len) == 1;
-    EVP_MD_CTX_free(md);
-    ERR_clear_error();
-    VT_ENSURE(ok, VT_E_SIGNATURE, "signature does not verify");
-    return 0;
+    uint8_t der[2 + 2 * (3 + 32)];
+    size_t n = der_integer(sig, der + 2);
+    n += der_integer(sig + 32, der + 2 + n);
+    der[0] = 0x30;
+    der[1] = (uint8_t)n;
+    return vt_verify_p256_sig_der(key, data, len, der, n + 2);
 }

@@ -164,10 +164,15 @@ void vt_pck_cache_clear(vt_pck_cache_t *c)
     pthread_mutex_unlock(&c->lock);
 }
 
+bool vt_pck_cache_has_chains(vt_pck_cache_t *c)
+{
+    return __atomic_load_n(&c->capacity, __ATOMIC_RELAXED) > 0;
+}
+
 void vt_pck_cache_set_capacity(vt_pck_cache_t *c, size_t capacity)
 {
     pthread_mutex_lock(&c->lock);
-    c->capacity = capacity;
+    __atomic_store_n(&c->capacity, capacity, __ATOMIC_RELAXED);
     while (c->count > capacity) entry_drop(c, c->tail);
     rehash(c);
     pthread_mutex_unlock(&c->lock);

@@ -10,13 +10,15 @@
  */
 #include <openssl/crypto.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/cursor.h"
 #include "common/error.h"
+#include "verify/p256.h"
 #include "verify/pck_chain.h"
+#include "verify/pck_leaf.h"
+#include "verify/pem_split.h"
 #include "verify/wrap.h"
 
 #define VT_CN_MAX 128
@@ -31,86 +33,8 @@ void vt_pck_chain_unref(vt_pck_chain_t *c)
     if (!c || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
     EVP_PKEY_free(c->leaf_key);
     ASN1_INTEGER_free(c->leaf_serial);
-    X509_NAME_free(c->leaf_issuer);
     X509_free(c->intermediate);
     free(c);
-}
-
-/* ---- PEM blocks to DER, without parsing the certificates ------------------------ */
-
-static bool is_filler(uint8_t b)
-{
-    return b == 0 || b == ' ' || b == '\n' || b == '\r' || b == '\t';
-}
-
-/* Skips whitespace and NUL (the chain ends with one NUL in real quotes). */
-static void skip_filler(vt_cursor_t *c)
-{
-    for (;;) {
-        vt_cursor_t peek = *c;
-        uint8_t b;
-        if (vt_cursor_read_u8(&peek, &b) != 0 || !is_filler(b)) return;
-        *c = peek;
-    }
-}
-
-/* Reads one "CERTIFICATE" PEM block at the cursor into a new DER buffer. */
-static int read_pem_block(vt_cursor_t *c, size_t index, uint8_t **der, size_t *der_len)
-{
-    static const char begin[] = "-----BEGIN CERTIFICATE-----";
-    int rc = VT_E_INTERNAL;
-    BIO *bio = NULL;
-    char *name = NULL, *header = NULL;
-    unsigned char *data = NULL;
-    long n = 0;
-    const uint8_t *start;
-    size_t rest = vt_cursor_remaining(c);
-    vt_cursor_t peek = *c;
-
-    /* PEM_read_bio would step over any text before a block: we allow none. */
-    VT_TRY_ENSURE(vt_cursor_borrow(&peek, sizeof(begin) - 1, &start) == 0 &&
-                      CRYPTO_memcmp(start, begin, sizeof(begin) - 1) == 0,
-                  VT_E_MALFORMED, "pem: unexpected text at offset %zu", vt_cursor_pos(c));
-    VT_TRY_ENSURE(rest <= INT_MAX, VT_E_TOO_LARGE, "pem: %zu bytes", rest);
-    VT_TRY_ALLOC(bio, BIO_new_mem_buf(start, (int)rest), "BIO");
-    VT_TRY_ENSURE(PEM_read_bio(bio, &name, &header, &data, &n) == 1 && n > 0, VT_E_MALFORMED,
-                  "pem: certificate %zu is not valid PEM", index + 1);
-    VT_TRY_ENSURE(strcmp(name, "CERTIFICATE") == 0 && header[0] == '\0', VT_E_MALFORMED,
-                  "pem: block %zu is not a plain CERTIFICATE", index + 1);
-    VT_TRY(vt_cursor_skip(c, rest - (size_t)BIO_pending(bio)));
-    *der = data;
-    *der_len = (size_t)n;
-    data = NULL;
-    rc = 0;
-out:
-    OPENSSL_free(name);
-    OPENSSL_free(header);
-    OPENSSL_free(data);
-    BIO_free(bio);
-    ERR_clear_error();
-    return rc;
-}
-
-/* dcap.md §5.1 step 2: exactly three certificates (leaf, intermediate, root). */
-static int split_pem_chain(const uint8_t *buf, size_t len, uint8_t *der[VT_PCK_CHAIN_CERTS],
-                           size_t der_len[VT_PCK_CHAIN_CERTS])
-{
-    vt_cursor_t c;
-    size_t count = 0;
-
-    vt_cursor_init(&c, buf, len, "pck chain");
-    for (;;) {
-        skip_filler(&c);
-        if (vt_cursor_remaining(&c) == 0) break;
-        VT_ENSURE(count < VT_PCK_CHAIN_CERTS, VT_E_CHAIN,
-                  "more than %d certificates, expected leaf, intermediate and root",
-                  VT_PCK_CHAIN_CERTS);
-        VT_GUARD(read_pem_block(&c, count, &der[count], &der_len[count]));
-        count++;
-    }
-    VT_ENSURE(count == VT_PCK_CHAIN_CERTS, VT_E_CHAIN,
-              "%zu certificates, expected 3 (leaf, intermediate, root)", count);
-    return 0;
 }
 
 /* ---- Certificates ---------------------------------------------------------------- */
@@ -142,12 +66,22 @@ static int cert_dates(const X509 *x, vt_time_t *not_before, vt_time_t *not_after
 }
 
 /* §5.2 step 3 / §5.1 step 3: the chain's root is the trust anchor itself (byte-identical
- * DER), so its self-signature was already checked when the anchor was installed. */
-static int check_root(const vt_pck_root_t *root, const uint8_t *der, size_t len)
+ * DER), so its self-signature was already checked when the anchor was installed. The
+ * usual case, the same base64 text as the anchor's canonical PEM, needs no decoding. */
+static int check_root(const vt_pck_root_t *root, const vt_pem_block_t *pem)
 {
     char cn[VT_CN_MAX];
-    VT_ENSURE(len == root->der_len && CRYPTO_memcmp(der, root->der, len) == 0, VT_E_UNTRUSTED,
-              "chain root is not the trusted root ca");
+    uint8_t *der = NULL;
+    size_t len = 0;
+
+    bool same = pem->body_len == root->pem_body_len &&
+                CRYPTO_memcmp(pem->body, root->pem_body, pem->body_len) == 0;
+    if (!same) {
+        VT_GUARD_STEP(vt_pem_block_decode(pem, &der, &len), "root certificate");
+        same = len == root->der_len && CRYPTO_memcmp(der, root->der, len) == 0;
+        OPENSSL_free(der);
+    }
+    VT_ENSURE(same, VT_E_UNTRUSTED, "chain root is not the trusted root ca");
     VT_ENSURE(cn_contains(X509_get_subject_name(root->cert), "SGX Root CA", cn), VT_E_CHAIN,
               "root cn \"%s\" does not contain \"SGX Root CA\"", cn);
     return 0;
@@ -190,49 +124,51 @@ static int get_intermediate(vt_pck_cache_t *cache, const vt_pck_root_t *root,
     return 0;
 }
 
-/*
- * The leaf's SGX extension (dcap.md §3.2), read from the certificate already parsed:
- * the same parser as vt_pck_ext_from_cert_der without decoding the DER a second time.
- */
-static int sgx_extension(const X509 *leaf, vt_pck_ext_t *ext)
+static int span_time(const vt_der_span_t *tlv, vt_time_t *out)
 {
-    int rc = VT_E_INTERNAL;
-    ASN1_OBJECT *oid = NULL;
-
-    VT_TRY_ALLOC(oid, OBJ_txt2obj(VT_SGX_EXTENSION_OID, 1), "oid");
-    int idx = X509_get_ext_by_OBJ(leaf, oid, -1);
-    VT_TRY_ENSURE(idx >= 0, VT_E_MALFORMED, "pck certificate has no sgx extension");
-    VT_TRY_ENSURE(X509_get_ext_by_OBJ(leaf, oid, idx) < 0, VT_E_MALFORMED,
-                  "pck certificate has two sgx extensions");
-    const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(X509_get_ext(leaf, idx));
-    VT_TRY_STEP(vt_pck_ext_parse(ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v), ext),
-                "sgx extension");
-    rc = 0;
-out:
-    ASN1_OBJECT_free(oid);
-    return rc;
+    const unsigned char *p = tlv->p;
+    ASN1_TIME *t = d2i_ASN1_TIME(NULL, &p, (long)tlv->len);
+    int rc = t && p == tlv->p + tlv->len ? vt_asn1_time_to_time(t, out) : VT_E_MALFORMED;
+    ASN1_TIME_free(t);
+    if (rc < 0) {
+        ERR_clear_error();
+        VT_BAIL(VT_E_MALFORMED, "pck certificate: invalid validity time");
+    }
+    return 0;
 }
 
-/* §5.2 steps 1-2 and §5.4 step 1 for the leaf; fills the chain's leaf fields. */
-static int verify_leaf(X509 *inter, X509 *leaf, vt_pck_chain_t *chain)
+/* §5.2 steps 1-2 and §5.4 step 1 for the leaf: names, signature by the intermediate,
+ * SGX extension, key, serial and dates, read by the DER walker of pck_leaf.h. */
+static int verify_leaf(X509 *inter, const uint8_t *der, size_t len, vt_pck_chain_t *chain)
 {
+    vt_pck_leaf_t leaf;
     char cn[VT_CN_MAX];
-    uint8_t point[VT_P256_POINT_LEN];
+    const unsigned char *inter_subject = NULL;
+    size_t inter_subject_len = 0;
 
-    VT_ENSURE(cn_contains(X509_get_subject_name(leaf), "SGX PCK Certificate", cn), VT_E_CHAIN,
+    VT_GUARD(vt_pck_leaf_parse(der, len, &leaf));
+    VT_GUARD(vt_der_name_cn(&leaf.subject, cn, sizeof(cn)));
+    VT_ENSURE(strstr(cn, "SGX PCK Certificate") != NULL, VT_E_CHAIN,
               "leaf cn \"%s\" does not contain \"SGX PCK Certificate\"", cn);
-    VT_ENSURE(X509_NAME_cmp(X509_get_issuer_name(leaf), X509_get_subject_name(inter)) == 0,
+    /* Byte equality: stricter than X509_NAME_cmp, and what Intel's CAs produce. */
+    VT_ENSURE(X509_NAME_get0_der(X509_get_subject_name(inter), &inter_subject,
+                                 &inter_subject_len) == 1 &&
+                  leaf.issuer.len == inter_subject_len &&
+                  CRYPTO_memcmp(leaf.issuer.p, inter_subject, inter_subject_len) == 0,
               VT_E_CHAIN, "leaf issuer is not the intermediate subject");
-    int ok = X509_verify(leaf, X509_get0_pubkey(inter));
-    ERR_clear_error();
-    VT_ENSURE(ok == 1, VT_E_SIGNATURE, "pck certificate: signature does not verify");
-    VT_GUARD(sgx_extension(leaf, &chain->ext));
-    chain->leaf_key = X509_get_pubkey(leaf);
-    VT_ENSURE(chain->leaf_key != NULL, VT_E_MALFORMED, "pck certificate: unreadable public key");
-    VT_GUARD(vt_p256_key_to_point(chain->leaf_key, point));
-    chain->leaf_serial = ASN1_INTEGER_dup(X509_get0_serialNumber(leaf));
-    chain->leaf_issuer = X509_NAME_dup(X509_get_issuer_name(leaf));
-    VT_ENSURE(chain->leaf_serial && chain->leaf_issuer, VT_E_NOMEM, "out of memory");
+    VT_GUARD_STEP(vt_verify_p256_sig_der(X509_get0_pubkey(inter), leaf.tbs.p, leaf.tbs.len,
+                                         leaf.signature.p, leaf.signature.len),
+                  "pck certificate");
+    /* Trusted from here: everything below was inside the signed tbsCertificate. */
+    VT_GUARD_STEP(vt_pck_ext_parse(leaf.sgx_ext.p, leaf.sgx_ext.len, &chain->ext),
+                  "sgx extension");
+    VT_GUARD_STEP(vt_verify_p256_key(leaf.point, &chain->leaf_key), "pck certificate");
+    const unsigned char *p = leaf.serial.p;
+    chain->leaf_serial = d2i_ASN1_INTEGER(NULL, &p, (long)leaf.serial.len);
+    VT_ENSURE(chain->leaf_serial != NULL && p == leaf.serial.p + leaf.serial.len, VT_E_MALFORMED,
+              "pck certificate: invalid serial number");
+    VT_GUARD(span_time(&leaf.not_before, &chain->not_before[VT_PCK_LEAF]));
+    VT_GUARD(span_time(&leaf.not_after, &chain->not_after[VT_PCK_LEAF]));
     return 0;
 }
 
@@ -254,21 +190,22 @@ static int verify_chain(vt_pck_cache_t *cache, const vt_pck_root_t *root, const 
                         size_t len, vt_pck_chain_t **out)
 {
     int rc = VT_E_INTERNAL;
-    uint8_t *der[VT_PCK_CHAIN_CERTS] = {NULL};
-    size_t der_len[VT_PCK_CHAIN_CERTS] = {0};
-    X509 *leaf = NULL;
+    vt_pem_block_t pem[VT_PCK_CHAIN_CERTS];
+    uint8_t *inter = NULL, *leaf = NULL;
+    size_t inter_len = 0, leaf_len = 0;
     vt_pck_chain_t *chain = NULL;
 
-    VT_TRY(split_pem_chain(buf, len, der, der_len));
-    VT_TRY(check_root(root, der[VT_PCK_ROOT], der_len[VT_PCK_ROOT]));
+    /* §5.1 step 2: leaf, intermediate, root. */
+    VT_TRY(vt_pem_split(buf, len, VT_PCK_CHAIN_CERTS, pem));
+    VT_TRY(check_root(root, &pem[VT_PCK_ROOT]));
     VT_TRY_ALLOC(chain, calloc(1, sizeof(*chain)), "pck chain");
     chain->refs = 1;
-    VT_TRY(get_intermediate(cache, root, der[VT_PCK_INTERMEDIATE], der_len[VT_PCK_INTERMEDIATE],
-                            &chain->intermediate));
+    VT_TRY_STEP(vt_pem_block_decode(&pem[VT_PCK_INTERMEDIATE], &inter, &inter_len),
+                "intermediate certificate");
+    VT_TRY(get_intermediate(cache, root, inter, inter_len, &chain->intermediate));
     VT_TRY(set_pck_ca(chain));
-    VT_TRY(d2i_exact(der[VT_PCK_LEAF], der_len[VT_PCK_LEAF], "pck", &leaf));
-    VT_TRY(verify_leaf(chain->intermediate, leaf, chain));
-    VT_TRY(cert_dates(leaf, &chain->not_before[VT_PCK_LEAF], &chain->not_after[VT_PCK_LEAF]));
+    VT_TRY_STEP(vt_pem_block_decode(&pem[VT_PCK_LEAF], &leaf, &leaf_len), "pck certificate");
+    VT_TRY(verify_leaf(chain->intermediate, leaf, leaf_len, chain));
     VT_TRY(cert_dates(chain->intermediate, &chain->not_before[VT_PCK_INTERMEDIATE],
                       &chain->not_after[VT_PCK_INTERMEDIATE]));
     chain->not_before[VT_PCK_ROOT] = root->not_before;
@@ -278,8 +215,8 @@ static int verify_chain(vt_pck_cache_t *cache, const vt_pck_root_t *root, const 
     rc = 0;
 out:
     vt_pck_chain_unref(chain);
-    X509_free(leaf);
-    for (size_t i = 0; i < VT_PCK_CHAIN_CERTS; i++) OPENSSL_free(der[i]);
+    OPENSSL_free(inter);
+    OPENSSL_free(leaf);
     return rc;
 }
 
@@ -287,14 +224,19 @@ int vt_pck_chain_get(vt_pck_cache_t *cache, const vt_pck_root_t *root, const uin
                      size_t len, vt_pck_chain_t **out)
 {
     uint8_t key[VT_SHA256_LEN];
+    vt_pck_chain_t *chain = NULL;
 
     VT_ENSURE(len <= VT_CERT_DATA_MAX && len <= INT_MAX, VT_E_TOO_LARGE,
               "certification data of %zu bytes", len);
-    vt_sha256(cert_data, len, key);
-    vt_pck_chain_t *chain = vt_pck_cache_get_chain(cache, key);
+    /* With the chain cache off there is no key to compute. */
+    bool is_cached = vt_pck_cache_has_chains(cache);
+    if (is_cached) {
+        vt_sha256(cert_data, len, key);
+        chain = vt_pck_cache_get_chain(cache, key);
+    }
     if (!chain) {
         VT_GUARD(verify_chain(cache, root, cert_data, len, &chain));
-        vt_pck_cache_put_chain(cache, key, chain);
+        if (is_cached) vt_pck_cache_put_chain(cache, key, chain);
     }
     *out = chain;
     return 0;
@@ -331,7 +273,9 @@ int vt_pck_chain_check_revocation(const vt_pck_chain_t *chain, vt_checked_collat
     const X509_NAME *crl_issuer = X509_CRL_get_issuer(cc->pck_crl);
     VT_ENSURE(cn_contains(crl_issuer, "CA", text), VT_E_COLLATERAL,
               "pck crl issuer cn \"%s\" does not contain \"CA\"", text);
-    VT_ENSURE(X509_NAME_cmp(crl_issuer, chain->leaf_issuer) == 0, VT_E_COLLATERAL,
+    /* The leaf's issuer is the intermediate's subject (checked when the chain was built). */
+    VT_ENSURE(X509_NAME_cmp(crl_issuer, X509_get_subject_name(chain->intermediate)) == 0,
+              VT_E_COLLATERAL,
               "pck crl issuer \"%s\" is not the pck certificate's issuer", text);
     VT_GUARD_STEP(vt_checked_collateral_verify_pck_crl(cc, chain->intermediate), "pck crl");
     /* §5.4 step 3 (4.1.2.4.7): the leaf is not in the PCK CRL. */

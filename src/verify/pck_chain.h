@@ -31,7 +31,6 @@ typedef struct vt_pck_chain {
     EVP_PKEY *leaf_key;        /* owned reference: verifies the QE report */
     vt_pck_ext_t ext;          /* the leaf's SGX extension */
     ASN1_INTEGER *leaf_serial; /* owned */
-    X509_NAME *leaf_issuer;    /* owned */
     X509 *intermediate;        /* owned reference; verified against the trust anchor */
     const char *pck_ca;        /* static: "processor" or "platform" */
     vt_time_t not_before[VT_PCK_CHAIN_CERTS]; /* leaf, intermediate, root */
@@ -53,6 +52,8 @@ void vt_pck_cache_clear(vt_pck_cache_t *cache);
 /* Changes the chain capacity, evicting the least recently used entries. */
 void vt_pck_cache_set_capacity(vt_pck_cache_t *cache, size_t capacity);
 
+/* Whether chains are cached at all (capacity > 0). */
+bool vt_pck_cache_has_chains(vt_pck_cache_t *cache);
 /* A cached chain with a new reference, or NULL. */
 vt_pck_chain_t *vt_pck_cache_get_chain(vt_pck_cache_t *cache,
                                        const uint8_t key[static VT_SHA256_LEN]);
@@ -71,6 +72,8 @@ typedef struct {
     X509 *cert;
     const uint8_t *der;
     size_t der_len;
+    const uint8_t *pem_body; /* the DER as OpenSSL writes it in PEM (64-column base64) */
+    size_t pem_body_len;
     vt_time_t not_before, not_after;
 } vt_pck_root_t;
 

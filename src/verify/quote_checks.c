@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/ossl.h"
+#include "verify/p256.h"
 #include "verify/quote_checks.h"
 #include "verify/tcb_match.h"
 #include "verify/wrap.h"
@@ -129,10 +130,10 @@ static int check_qe_identity(const vt_quote_t *q, const vt_qe_identity_t *qe)
 }
 
 /* Steps 12-13 (4.1.2.4.16): the attestation key is a P-256 point and signed the quote. */
-static int check_quote_signature(const vt_quote_t *q)
+static int check_quote_signature(const vt_quote_t *q, vt_key_cache_t *keys)
 {
     EVP_PKEY *key = NULL;
-    VT_GUARD_STEP(vt_verify_p256_key(q->attest_key, &key), "attestation key");
+    VT_GUARD_STEP(vt_key_cache_get(keys, q->attest_key, &key), "attestation key");
     int rc = vt_verify_p256_sig(key, q->signed_data, q->signed_len, q->signature);
     EVP_PKEY_free(key);
     VT_GUARD_STEP(rc, "quote signature");
@@ -140,7 +141,8 @@ static int check_quote_signature(const vt_quote_t *q)
 }
 
 int vt_quote_checks_run(const vt_quote_t *q, const vt_pck_chain_t *chain,
-                        const vt_tcb_info_t *info, const vt_qe_identity_t *qe)
+                        const vt_tcb_info_t *info, const vt_qe_identity_t *qe,
+                        vt_key_cache_t *keys)
 {
     VT_GUARD_STEP(check_tcb_info_tee(q, info), "tcb info");
     VT_GUARD_STEP(check_tcb_info_platform(&chain->ext, info), "tcb info");
@@ -151,6 +153,6 @@ int vt_quote_checks_run(const vt_quote_t *q, const vt_pck_chain_t *chain,
                   "qe report signature");
     VT_GUARD_STEP(check_qe_report_data(q), "qe report data");
     VT_GUARD_STEP(check_qe_identity(q, qe), "qe identity");
-    VT_GUARD(check_quote_signature(q));
+    VT_GUARD(check_quote_signature(q, keys));
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <veritee/collateral.h>
 #include <veritee/evidence.h>
 
+#include "verify/key_cache.h"
 #include "verify/pck_chain.h"
 
 /*
@@ -18,14 +19,7 @@
  * The QE TCB level (step 11) is left to vt_tcb_evaluate.
  */
 VT_MUST_CHECK int vt_quote_checks_run(const vt_quote_t *q, const vt_pck_chain_t *chain,
-                                      const vt_tcb_info_t *info, const vt_qe_identity_t *qe);
-
-/* A P-256 public key from X||Y, as cheap as OpenSSL allows (p256.c). */
-VT_MUST_CHECK int vt_verify_p256_key(const uint8_t point[static VT_P256_POINT_LEN],
-                                     EVP_PKEY **out);
-
-/* Raw r||s ECDSA-P256-SHA256 verification (p256.c). VT_E_SIGNATURE if invalid. */
-VT_MUST_CHECK int vt_verify_p256_sig(EVP_PKEY *key, const uint8_t *data, size_t len,
-                                     const uint8_t sig[static VT_P256_SIG_LEN]);
+                                      const vt_tcb_info_t *info, const vt_qe_identity_t *qe,
+                                      vt_key_cache_t *keys);
 
 #endif

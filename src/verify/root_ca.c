@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/ossl.h"
+#include "verify/pem_split.h"
 #include "verify/verify_internal.h"
 #include "verify/wrap.h"
 
@@ -59,6 +60,7 @@ static int anchor_from_cert(const uint8_t *cert, size_t len, vt_trust_anchor_t *
     a.der = der;
     a.der_len = (size_t)n;
     der = NULL;
+    VT_TRY(vt_pem_body_from_der(a.der, a.der_len, &a.pem_body, &a.pem_body_len));
     VT_TRY(vt_asn1_time_to_time(X509_get0_notBefore(a.cert), &a.not_before));
     VT_TRY(vt_asn1_time_to_time(X509_get0_notAfter(a.cert), &a.not_after));
     a.is_simulated = subject_is_simulated(a.cert);
@@ -76,6 +78,7 @@ void vt_trust_anchor_cleanup(vt_trust_anchor_t *a)
     if (!a) return;
     X509_free(a->cert);
     OPENSSL_free(a->der);
+    OPENSSL_free(a->pem_body);
     *a = (vt_trust_anchor_t){0};
 }
 

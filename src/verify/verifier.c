@@ -37,6 +37,7 @@ void vt_verifier_free(vt_verifier_t *v)
     vt_trust_anchor_cleanup(&v->root);
     vt_collateral_cache_free(v->collateral_cache);
     vt_pck_cache_free(v->pck_cache);
+    vt_key_cache_free(v->key_cache);
     free(v->collateral_dir);
     pccs_cleanup(&v->pccs);
     free(v);
@@ -52,6 +53,7 @@ int vt_verifier_new(vt_verifier_t **out)
     VT_TRY(vt_collateral_cache_new(VT_COLLATERAL_CACHE_CAPACITY, VT_COLLATERAL_MIN_REFETCH,
                                    &v->collateral_cache));
     VT_TRY(vt_pck_cache_new(VT_PCK_CACHE_DEFAULT, &v->pck_cache));
+    VT_TRY(vt_key_cache_new(&v->key_cache));
     *out = v;
     v = NULL;
     rc = 0;
@@ -152,7 +154,7 @@ static const char *revoked_part(const vt_tcb_eval_t *e)
 }
 
 /* dcap.md §5.2 step 5 to §5.5, once the chain and the collateral are in hand. */
-static int appraise(const vt_quote_t *q, const vt_pck_chain_t *chain,
+static int appraise(vt_verifier_t *v, const vt_quote_t *q, const vt_pck_chain_t *chain,
                     vt_checked_collateral_t *cc, vt_verify_result_t *r)
 {
     vt_tcb_eval_t e;
@@ -161,7 +163,7 @@ static int appraise(const vt_quote_t *q, const vt_pck_chain_t *chain,
     int rc = vt_pck_chain_check_revocation(chain, cc);
     if (rc == VT_E_REVOKED) r->tcb_status = VT_TCB_REVOKED; /* terminal (§5.6) */
     VT_GUARD_STEP(rc, "pck chain");
-    VT_GUARD(vt_quote_checks_run(q, chain, cc->tcb_info, cc->qe_identity));
+    VT_GUARD(vt_quote_checks_run(q, chain, cc->tcb_info, cc->qe_identity, v->key_cache));
     /* §5.4 step 14 (4.1.2.4.17) */
     vt_tcb_evaluate(cc->tcb_info, cc->qe_identity, &chain->ext, q, &e);
     VT_GUARD(vt_result_set_tcb(r, &e, cc));
@@ -178,7 +180,8 @@ static int verify_quote(vt_verifier_t *v, const uint8_t *quote, size_t len,
     vt_quote_t q;
     vt_pck_chain_t *chain = NULL;
     vt_checked_collateral_t *cc = NULL;
-    const vt_pck_root_t root = {v->root.cert, v->root.der, v->root.der_len, v->root.not_before,
+    const vt_pck_root_t root = {v->root.cert,     v->root.der,          v->root.der_len,
+                                v->root.pem_body, v->root.pem_body_len, v->root.not_before,
                                 v->root.not_after};
 
     vt_result_init(r, at == VT_TIME_NOW ? vt_time_now() : at);
@@ -194,7 +197,7 @@ static int verify_quote(vt_verifier_t *v, const uint8_t *quote, size_t len,
     r->pck = chain->ext;
     if (raw) VT_TRY_STEP(vt_collateral_check(raw, v->root.cert, &cc), "collateral");
     else VT_TRY_STEP(source_get(v, q.tee, chain, &cc), "collateral");
-    VT_TRY(appraise(&q, chain, cc, r));
+    VT_TRY(appraise(v, &q, chain, cc, r));
     rc = 0;
 out:
     if (rc < 0) rc = vt_error_wrap(rc, "verify");

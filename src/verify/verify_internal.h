@@ -10,6 +10,7 @@
 #include <veritee/verify.h>
 
 #include "collateral/checked.h"
+#include "verify/key_cache.h"
 #include "verify/pck_chain.h"
 #include "verify/tcb_match.h"
 
@@ -18,6 +19,8 @@ typedef struct {
     X509 *cert;    /* owned */
     uint8_t *der;  /* owned (OPENSSL_free): the exact DER, compared byte for byte with quote chains */
     size_t der_len;
+    uint8_t *pem_body; /* owned (OPENSSL_free): canonical base64 of der, see pem_split.h */
+    size_t pem_body_len;
     vt_time_t not_before;
     vt_time_t not_after;
     bool is_simulated;
@@ -33,6 +36,7 @@ struct vt_verifier {
 
     vt_collateral_cache_t *collateral_cache; /* owned */
     vt_pck_cache_t *pck_cache;               /* owned: verified intermediates and chains */
+    vt_key_cache_t *key_cache;               /* owned: attestation keys */
 };
 
 /* root_ca.c: installs the built-in Intel SGX Root CA. */
