@@ -22,8 +22,10 @@
 #include "common/cursor.h"
 #include "common/error.h"
 
-/* URL encoding at most triples a PEM chain. */
-#define HEADER_RAW_MAX     (3 * VT_COLLATERAL_PEM_MAX)
+/* URL encoding at most triples a PEM chain, but libcurl itself refuses header lines over
+ * 100 KB (CURL_MAX_HTTP_HEADER), so the raw cap sits below that; the decoded chain is
+ * then held to VT_COLLATERAL_PEM_MAX like a chain read from a file. */
+#define HEADER_RAW_MAX     (96 * 1024)
 #define URL_MAX            2048
 #define DEFAULT_TIMEOUT_MS 10000L
 #define HEADER_NAMES       2 /* a header's current name and its API v3 spelling */
@@ -139,6 +141,11 @@ static bool store_header(request_t *r, size_t slot, const uint8_t *value, size_t
         curl_free(decoded);
         return false;
     }
+    if ((size_t)out_len > VT_COLLATERAL_PEM_MAX) {
+        r->is_header_too_large = true;
+        curl_free(decoded);
+        return false;
+    }
     uint8_t *copy = malloc((size_t)out_len + 1);
     vt_cursor_init(&c, (const uint8_t *)decoded, (size_t)out_len, "http header");
     bool ok = copy != NULL && vt_cursor_read_bytes(&c, copy, (size_t)out_len) == 0;
@@ -217,7 +224,7 @@ static int transfer_result(session_t *s, const request_t *r, CURLcode cc, const 
     VT_ENSURE(!r->is_body_too_large && cc != CURLE_FILESIZE_EXCEEDED, VT_E_TOO_LARGE,
               "pccs: GET %s: response larger than %zu bytes", url, r->body_max);
     VT_ENSURE(!r->is_header_too_large, VT_E_TOO_LARGE,
-              "pccs: GET %s: issuer chain header larger than %d bytes", url, HEADER_RAW_MAX);
+              "pccs: GET %s: issuer chain header larger than %d bytes", url, VT_COLLATERAL_PEM_MAX);
     VT_ENSURE(!r->is_header_repeated, VT_E_MALFORMED, "pccs: GET %s: issuer chain header repeated",
               url);
     VT_ENSURE(!r->is_nomem, VT_E_NOMEM, "pccs: GET %s: out of memory", url);

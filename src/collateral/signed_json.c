@@ -42,23 +42,40 @@ static int skip_string(vt_cursor_t *c)
     }
 }
 
-/* Skips the rest of an object or array whose opening bracket was read. Iterative (no
- * recursion depth to exhaust); brackets inside strings are skipped with the string. */
-static int skip_container(vt_cursor_t *c)
+/* Deeper than any PCS document (which nest six levels) and equal to jansson's own limit,
+ * so text jansson accepted is never refused here. */
+#define DEPTH_MAX 2048
+
+/* Skips the rest of an object or array whose opening bracket open was read. Iterative (no
+ * recursion depth to exhaust); brackets inside strings are skipped with the string; a
+ * closing bracket must match its opener, so on unvalidated input "{...]" is refused
+ * rather than taken for an object. */
+static int skip_container(vt_cursor_t *c, uint8_t open)
 {
-    size_t depth = 1;
-    uint8_t b;
-    while (depth > 0) {
-        VT_GUARD(vt_cursor_read_u8(c, &b));
-        if (b == '"') {
-            VT_GUARD(skip_string(c));
-        } else if (b == '{' || b == '[') {
+    uint8_t is_array[DEPTH_MAX / 8] = {0}; /* one bit per open level */
+    size_t depth = 0;
+    uint8_t b = open;
+
+    for (;;) {
+        if (b == '{' || b == '[') {
+            VT_ENSURE(depth < DEPTH_MAX, VT_E_MALFORMED, "signed json: nested too deeply");
+            uint8_t bit = (uint8_t)(1u << (depth % 8));
+            if (b == '[')
+                is_array[depth / 8] |= bit;
+            else
+                is_array[depth / 8] &= (uint8_t)~bit;
             depth++;
         } else if (b == '}' || b == ']') {
             depth--;
+            bool want_array = (is_array[depth / 8] >> (depth % 8)) & 1;
+            VT_ENSURE(want_array == (b == ']'), VT_E_MALFORMED,
+                      "signed json: mismatched bracket at offset %zu", vt_cursor_pos(c) - 1);
+            if (depth == 0) return 0;
+        } else if (b == '"') {
+            VT_GUARD(skip_string(c));
         }
+        VT_GUARD(vt_cursor_read_u8(c, &b));
     }
-    return 0;
 }
 
 /* Reads a member name whose opening quote was read; *is_match says whether its raw
@@ -86,7 +103,7 @@ static int skip_value(vt_cursor_t *c, uint8_t b, uint8_t *next)
     if (b == '"') {
         VT_GUARD(skip_string(c));
     } else if (b == '{' || b == '[') {
-        VT_GUARD(skip_container(c));
+        VT_GUARD(skip_container(c, b));
     } else {
         /* A number or literal: it ends at the member separator or the closing brace. */
         do {
@@ -118,7 +135,7 @@ static int scan_members(vt_cursor_t *c, const char *key, size_t *off, size_t *sp
         if (is_match) {
             VT_ENSURE(!is_found, VT_E_MALFORMED, "signed json: \"%s\" occurs twice", key);
             VT_ENSURE(b == '{', VT_E_MALFORMED, "signed json: \"%s\" is not an object", key);
-            VT_GUARD(skip_container(c));
+            VT_GUARD(skip_container(c, b));
             *off = start;
             *span_len = vt_cursor_pos(c) - start;
             is_found = true;

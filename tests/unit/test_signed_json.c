@@ -73,6 +73,9 @@ static void rejects_what_it_cannot_locate_exactly(void **state)
         "",
         "{",
         "{\"tcbInfo\":{\"a\":\"}",
+        "{\"tcbInfo\":{\"a\":[}]}", /* mismatched brackets */
+        "{\"tcbInfo\":{\"a\":1]}",
+        "{\"x\":[1},\"tcbInfo\":{}}",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         vt_assert_rc(span_of(bad[i], "tcbInfo", s, sizeof(s)), VT_E_MALFORMED);
@@ -163,10 +166,22 @@ static void rejects_deep_nesting_and_large_input(void **state)
     n += (size_t)sprintf(doc + n, "},\"signature\":\"%s\"}", SIG);
     vt_assert_rc(vt_signed_json_parse((uint8_t *)doc, n, "tcbInfo", "tcb info", &sj),
                  VT_E_MALFORMED);
-    /* The span finder itself is iterative: deep nesting cannot exhaust the stack. */
+    /* The span finder is iterative and bounded like jansson: 2048 levels, no more. */
     size_t off, len;
+    vt_assert_rc(vt_signed_json_find_span((uint8_t *)doc, n, "tcbInfo", &off, &len),
+                 VT_E_MALFORMED);
+    n = (size_t)sprintf(doc, "{\"tcbInfo\":");
+    for (size_t i = 0; i < 2047; i++) doc[n++] = '[';
+    for (size_t i = 0; i < 2047; i++) doc[n++] = ']';
+    n += (size_t)sprintf(doc + n, "}");
+    vt_assert_rc(vt_signed_json_find_span((uint8_t *)doc, n, "tcbInfo", &off, &len),
+                 VT_E_MALFORMED); /* an array value, not an object */
+    n = (size_t)sprintf(doc, "{\"tcbInfo\":{\"x\":");
+    for (size_t i = 0; i < 2046; i++) doc[n++] = '[';
+    for (size_t i = 0; i < 2046; i++) doc[n++] = ']';
+    n += (size_t)sprintf(doc + n, "}}");
     vt_assert_ok(vt_signed_json_find_span((uint8_t *)doc, n, "tcbInfo", &off, &len));
-    assert_int_equal(len, 2 * depth + strlen("{\"x\":}"));
+    assert_int_equal(len, 2 * 2046 + strlen("{\"x\":}"));
     free(doc);
 
     uint8_t *big = calloc(1, VT_COLLATERAL_JSON_MAX + 1);
