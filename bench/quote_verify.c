@@ -12,7 +12,7 @@
  * vector in turn at its verify_time and check that each result is the expected one;
  * any other result aborts the benchmark.
  *
- * Measured, as the median of RUNS runs of RUN_SECONDS each, with 1 thread and with N
+ * Measured, as the median of RUNS runs of RUN_SECONDS each (the modes interleaved), with 1 thread and with N
  * threads (N = online CPUs):
  *   (a) quotes/s with the PCK-chain cache disabled;
  *   (b) quotes/s with the PCK-chain cache enabled;
@@ -276,12 +276,19 @@ typedef struct {
     double median, min, max;
 } stat_t;
 
-static stat_t measure(bench_t *b, mode_t_ mode, int threads)
+/*
+ * Runs RUNS rounds; each round times every mode once, so a change in machine load
+ * during the benchmark hits all modes alike instead of skewing one of them.
+ */
+static void measure_all(bench_t *b, int threads, stat_t out[3])
 {
-    double r[RUNS];
-    for (int i = 0; i < RUNS; i++) r[i] = run_once(b, mode, threads);
-    qsort(r, RUNS, sizeof(r[0]), cmp_double);
-    return (stat_t){r[RUNS / 2], r[0], r[RUNS - 1]};
+    double r[3][RUNS];
+    for (int i = 0; i < RUNS; i++)
+        for (int m = 0; m < 3; m++) r[m][i] = run_once(b, (mode_t_)m, threads);
+    for (int m = 0; m < 3; m++) {
+        qsort(r[m], RUNS, sizeof(r[m][0]), cmp_double);
+        out[m] = (stat_t){r[m][RUNS / 2], r[m][0], r[m][RUNS - 1]};
+    }
 }
 
 static void setup_verifiers(bench_t *b)
@@ -312,11 +319,16 @@ static void setup_ecdsa(bench_t *b)
     EVP_MD_CTX_free(ctx);
 }
 
+#define LABEL_WIDTH 36
+
 static void print_rate_row(const char *label, const stat_t *s, int columns)
 {
-    printf("  %-38s", label);
-    for (int c = 0; c < columns; c++)
-        printf("  %10.0f (%6.0f-%-6.0f)", s[c].median, s[c].min, s[c].max);
+    printf("  %-*s", LABEL_WIDTH, label);
+    for (int c = 0; c < columns; c++) {
+        char range[40];
+        snprintf(range, sizeof(range), "(%.0f-%.0f)", s[c].min, s[c].max);
+        printf("  %8.0f %-15s", s[c].median, range);
+    }
     printf("\n");
 }
 
@@ -324,14 +336,40 @@ static bool print_ratio_row(const char *label, const stat_t *q, const stat_t *e,
                             int columns)
 {
     bool pass = true;
-    printf("  %-38s", label);
+    printf("  %-*s", LABEL_WIDTH, label);
     for (int c = 0; c < columns; c++) {
         double ratio = q[c].median / (e[c].median / div);
-        printf("  %10.2f %-14s", ratio, ratio >= TARGET ? "PASS" : "BELOW");
+        printf("  %8.2f %-15s", ratio, ratio >= TARGET ? "PASS" : "BELOW");
         pass = pass && ratio >= TARGET;
     }
-    printf("  target >= %.1f\n", TARGET);
+    printf("  (target >= %.1f)\n", TARGET);
     return pass;
+}
+
+/* The table: rates per mode and thread count, then the ratios against the targets. */
+static void print_report(stat_t st[2][3], const int threads[2], int columns)
+{
+    stat_t a[2], c[2], e[2];
+    for (int col = 0; col < columns; col++) {
+        a[col] = st[col][MODE_NOCACHE];
+        c[col] = st[col][MODE_CACHE];
+        e[col] = st[col][MODE_ECDSA];
+    }
+
+    printf("\n  %-*s", LABEL_WIDTH, "per second: median (min-max)");
+    for (int col = 0; col < columns; col++) {
+        char head[32];
+        snprintf(head, sizeof(head), "%d thread%s", threads[col], threads[col] > 1 ? "s" : "");
+        printf("  %8s %-15s", "", head);
+    }
+    printf("\n");
+    print_rate_row("(a) quotes/s, PCK-chain cache off", a, columns);
+    print_rate_row("(b) quotes/s, PCK-chain cache on", c, columns);
+    print_rate_row("(c) OpenSSL ECDSA P-256 verify/s", e, columns);
+    printf("\n");
+    bool pass = print_ratio_row("(a) / ((c) / 3)", a, e, 3.0, columns);
+    pass = print_ratio_row("(b) / ((c) / 2)", c, e, 2.0, columns) && pass;
+    printf("\n  %s\n", pass ? "all ratios meet the target" : "some ratios are BELOW the target");
 }
 
 int main(int argc, char **argv)
@@ -364,24 +402,9 @@ int main(int argc, char **argv)
                vt_tcb_status_name(vectors[i].expected));
     setup_ecdsa(&b);
 
-    stat_t a[2], c[2], e[2];
-    for (int col = 0; col < columns; col++) {
-        a[col] = measure(&b, MODE_NOCACHE, threads[col]);
-        c[col] = measure(&b, MODE_CACHE, threads[col]);
-        e[col] = measure(&b, MODE_ECDSA, threads[col]);
-    }
-
-    printf("\n  %-38s", "operations per second");
-    for (int col = 0; col < columns; col++)
-        printf("  %10d thread%s %*s", threads[col], threads[col] > 1 ? "s" : " ", 7, "");
-    printf("\n");
-    print_rate_row("(a) quotes/s, PCK-chain cache off", a, columns);
-    print_rate_row("(b) quotes/s, PCK-chain cache on", c, columns);
-    print_rate_row("(c) OpenSSL ECDSA P-256 verify/s", e, columns);
-    printf("\n");
-    bool pass = print_ratio_row("(a) / ((c) / 3)", a, e, 3.0, columns);
-    pass = print_ratio_row("(b) / ((c) / 2)", c, e, 2.0, columns) && pass;
-    printf("\n  %s\n", pass ? "all ratios meet the target" : "some ratios are BELOW the target");
+    stat_t st[2][3];
+    for (int col = 0; col < columns; col++) measure_all(&b, threads[col], st[col]);
+    print_report(st, threads, columns);
 
     for (size_t i = 0; i < b.count; i++) {
         vt_verifier_free(vectors[i].verifier[0]);

@@ -148,9 +148,14 @@ int vt_cli_dispatch(const vt_cli_table_t *t, int argc, char **argv)
                 table_hint(t);
                 return VT_CLI_EXIT_USAGE;
             }
-            char help_arg[] = "--help";
-            char *sub[] = {argv[2], help_arg, NULL};
-            return c->run(2, sub);
+            /* "help noun verb" becomes "noun help verb", down to the leaf's --help. */
+            char help_word[] = "help";
+            char help_opt[] = "--help";
+            char *sub[8] = {argv[2], argc > 3 ? help_word : help_opt};
+            int n = 2;
+            for (int i = 3; i < argc && n < 7; i++) sub[n++] = argv[i];
+            sub[n] = NULL;
+            return c->run(n, sub);
         }
         vt_cli_print_table_help(t, stdout);
         return VT_CLI_EXIT_OK;

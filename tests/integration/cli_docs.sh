@@ -155,7 +155,7 @@ case_end
 
 # ---- every JSON key the program prints is documented ----------------------------------
 json_keys() {
-    python3 -c 'import json, sys
+    "$PYTHON" -c 'import json, sys
 def walk(v):
     if isinstance(v, dict):
         for k, x in v.items():

@@ -13,6 +13,9 @@ VT_VECTORS_DIR=${VT_VECTORS_DIR:-$VT_SOURCE_DIR/tests/vectors}
 VERITEE=${VERITEE:-$VT_BUILD_DIR/src/cli/veritee}
 [[ $VERITEE == /* ]] || VERITEE=$PWD/$VERITEE
 
+# The interpreter itself, not a version-manager shim (pyenv's costs ~0.5 s a call).
+PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
+
 vt_passed=0
 vt_failed=0
 vt_failed_names=()
@@ -87,14 +90,14 @@ stdout_first_line() { [[ $(head -n 1 "$OUT") == "$1" ]]; }
 stderr_prefix() { [[ $(head -n 1 "$ERR") == "$1: "* ]]; }
 # json_ok PYTHON_EXPR: stdout parses as JSON and EXPR (over `j`) is true.
 json_ok() {
-    python3 -c 'import json, sys
+    "$PYTHON" -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 sys.exit(0 if eval(sys.argv[2]) else 1)' "$OUT" "$1" 2>/dev/null
 }
 
 # A field of a vector's expected.json (strings and numbers; lists joined by commas).
 expected() {
-    python3 -c 'import json, sys
+    "$PYTHON" -c 'import json, sys
 v = json.load(open(sys.argv[1]))[sys.argv[2]]
 print(",".join(v) if isinstance(v, list) else v)' "$VT_VECTORS_DIR/$1/expected.json" "$2"
 }

@@ -172,7 +172,7 @@ fail_case() {
 }
 # flip FILE OFFSET OUT: a copy of FILE with the byte at OFFSET inverted.
 flip() {
-    python3 -c 'import sys
+    "$PYTHON" -c 'import sys
 b = bytearray(open(sys.argv[1], "rb").read()); b[int(sys.argv[2])] ^= 0xff
 open(sys.argv[3], "wb").write(b)' "$1" "$2" "$3"
 }
@@ -288,9 +288,9 @@ expect "verdict" stdout_first_line "VERIFIED  tcb status: TcbNotSupported"
 case_end
 
 # ---- appraisal policy ----------------------------------------------------------------
-MRTD=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["body"]["mrtd"])' \
+MRTD=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["body"]["mrtd"])' \
     <("$V" quote dump "$Q" --json) 2>/dev/null)
-MRENCLAVE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["body"]["mrenclave"])' \
+MRENCLAVE=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["body"]["mrenclave"])' \
     <("$V" quote dump "$SQ" --json) 2>/dev/null)
 policy_case() {
     local name=$1 want=$2 state=$3
@@ -327,9 +327,87 @@ expect "REJECTED verdict" grep -q '^REJECTED  ' "$OUT"
 expect "one stderr line" stderr_lines 1
 case_end
 
+# ---- --pccs against a local PCCS that serves a vector's bundle (PCS v4 routes) --------
+# pccs_start DIR: serves DIR on 127.0.0.1 (port in $PCCS_PORT, pid in $PCCS_PID).
+pccs_start() {
+    local portfile=$vt_tmp/pccs.port
+    rm -f "$portfile"
+    "$PYTHON" - "$1" "$portfile" <<'EOF' >"$vt_tmp/pccs.log" 2>&1 &
+import http.server, os, sys, urllib.parse
+root, portfile = sys.argv[1], sys.argv[2]
+ROUTES = {  # path suffix -> (file, issuer chain header, its file)
+    "/certification/v4/tcb": ("tcb_info.json", "TCB-Info-Issuer-Chain", "tcb_info_issuer_chain.pem"),
+    "/certification/v4/qe/identity": ("qe_identity.json", "SGX-Enclave-Identity-Issuer-Chain",
+                                      "qe_identity_issuer_chain.pem"),
+    "/sgx/certification/v4/pckcrl": ("pck_crl.der", "SGX-PCK-CRL-Issuer-Chain", "pck_crl_issuer_chain.pem"),
+    "/sgx/certification/v4/rootcacrl": ("root_ca_crl.der", None, None),
+}
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        path = urllib.parse.urlparse(self.path).path
+        for suffix, (name, header, chain) in ROUTES.items():
+            if path.endswith(suffix):
+                body = open(os.path.join(root, name), "rb").read()
+                self.send_response(200)
+                if header and os.path.exists(os.path.join(root, chain)):
+                    pem = open(os.path.join(root, chain)).read()
+                    self.send_header(header, urllib.parse.quote(pem, safe=""))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+        self.send_error(404)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(portfile + ".tmp", portfile)
+server.serve_forever()
+EOF
+    PCCS_PID=$!
+    local i
+    for i in $(seq 1 100); do
+        [[ -s $portfile ]] && break
+        sleep 0.1
+    done
+    PCCS_PORT=$(cat "$portfile" 2>/dev/null)
+}
+pccs_stop() {
+    kill "$PCCS_PID" 2>/dev/null
+    wait "$PCCS_PID" 2>/dev/null
+}
+
+for id in sgx-v3-phala-processorca tdx-v5-alibaba-automata0625; do
+    dir=$VT_VECTORS_DIR/$id
+    status=$(expected "$id" expected_tcb_status)
+    pccs_start "$dir"
+    case_begin "pccs $id"
+    run "$V" quote verify "$dir/quote.bin" --pccs "http://127.0.0.1:$PCCS_PORT" \
+        --at "$(expected "$id" verify_time)" --json
+    expect "server started" test -n "$PCCS_PORT"
+    expect "status $status" json_ok "j['verified'] is True and j['tcb_status'] == '$status'"
+    case_end
+    pccs_stop
+done
+
+pccs_start "$SC" # an SGX bundle for a TDX quote
+case_begin "pccs serving the wrong collateral"
+run "$V" quote verify "$Q" --pccs "http://127.0.0.1:$PCCS_PORT/" --at "$AT"
+expect "exit 1" rc_is 1
+expect "one stderr line" stderr_lines 1
+case_end
+pccs_stop
+
+case_begin "pccs unreachable"
+run "$V" quote verify "$Q" --pccs "http://127.0.0.1:9" --at "$AT" --json
+expect "exit 1" rc_is 1
+expect "error names the URL" json_ok '"127.0.0.1:9" in j["error"] and j["verified"] is False'
+case_end
+
 # ---- colour: only on a terminal, never with NO_COLOR ---------------------------------
 on_tty() {
-    python3 - "$@" <<'EOF'
+    "$PYTHON" - "$@" <<'EOF'
 import os, pty, sys
 pid, fd = pty.fork()
 if pid == 0:
