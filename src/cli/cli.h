@@ -22,6 +22,8 @@
 #define VT_CLI_EXIT_FAIL 1
 #define VT_CLI_EXIT_TCB 2
 #define VT_CLI_EXIT_USAGE 64
+/* Not an exit status: an option handler's "carry on parsing". */
+#define VT_CLI_CONTINUE (-1)
 
 /* Longest piece of user input echoed in a message (longer input is cut and marked). */
 #define VT_CLI_QUOTE_MAX 64

@@ -207,7 +207,7 @@ int vt_cli_quote_verify_main(int argc, char **argv)
     int status = vt_cli_verify_opts_parse(argc, argv, &o);
     int rc;
 
-    if (status >= 0) return status;
+    if (status != VT_CLI_CONTINUE) return status;
     v.opts = &o;
     v.at = o.has_at ? o.at : vt_time_now();
     snprintf(v.anchor, sizeof(v.anchor), "Intel SGX Root CA (built in)");

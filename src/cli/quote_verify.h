@@ -44,7 +44,7 @@ typedef struct {
 } vt_cli_verify_opts_t;
 
 /*
- * Parses argv into o. Returns -1 to continue, or the exit status to return at once
+ * Parses argv into o. Returns VT_CLI_CONTINUE to go on, or the exit status to return at once
  * (0 after --help, 64 after a usage error, already reported).
  */
 int vt_cli_verify_opts_parse(int argc, char **argv, vt_cli_verify_opts_t *o);

@@ -129,7 +129,7 @@ static int parse_statuses(const char *arg, vt_cli_verify_opts_t *o)
         p += n;
         if (*p == '\0') break;
     }
-    return -1;
+    return VT_CLI_CONTINUE;
 }
 
 static int check_advisories(const char *arg, vt_cli_verify_opts_t *o)
@@ -149,7 +149,7 @@ static int check_advisories(const char *arg, vt_cli_verify_opts_t *o)
         return vt_cli_usage_error(PROG, &help, "--accept-advisory: more than %d options",
                                   VT_CLI_MAX_ADVISORY_ARGS);
     o->advisories[o->advisory_arg_count++] = arg;
-    return -1;
+    return VT_CLI_CONTINUE;
 }
 
 static int hex_arg(const char *opt, const char *arg, uint8_t *out, size_t len)
@@ -158,7 +158,7 @@ static int hex_arg(const char *opt, const char *arg, uint8_t *out, size_t len)
     if (vt_cli_parse_hex(arg, out, len) != 0)
         return vt_cli_usage_error(PROG, &help, "--%s: %s is not %zu bytes of hex (%s)", opt,
                                   vt_cli_quote_arg(arg, q), len, vt_last_error());
-    return -1;
+    return VT_CLI_CONTINUE;
 }
 
 static int report_data_arg(const char *arg, vt_cli_verify_opts_t *o)
@@ -173,7 +173,7 @@ static int report_data_arg(const char *arg, vt_cli_verify_opts_t *o)
                                   vt_cli_quote_arg(arg, q));
     for (size_t i = n / 2; i < VT_REPORT_DATA_LEN; i++) o->report_data[i] = 0;
     o->has_report_data = true;
-    return -1;
+    return VT_CLI_CONTINUE;
 }
 
 static int u16_arg(const char *opt, const char *arg, uint16_t *out)
@@ -184,7 +184,7 @@ static int u16_arg(const char *opt, const char *arg, uint16_t *out)
         return vt_cli_usage_error(PROG, &help, "--%s: %s: %s", opt, vt_cli_quote_arg(arg, q),
                                   vt_last_error());
     *out = (uint16_t)v;
-    return -1;
+    return VT_CLI_CONTINUE;
 }
 
 static int time_arg(const char *arg, vt_cli_verify_opts_t *o)
@@ -194,7 +194,7 @@ static int time_arg(const char *arg, vt_cli_verify_opts_t *o)
         return vt_cli_usage_error(PROG, &help, "--at: %s is not an RFC 3339 time such as "
                                   "2025-07-19T10:01:17Z", vt_cli_quote_arg(arg, q));
     o->has_at = true;
-    return -1;
+    return VT_CLI_CONTINUE;
 }
 
 static const char *option_name(int val)
@@ -204,7 +204,7 @@ static const char *option_name(int val)
     return "?";
 }
 
-/* Handles one option; -1 to go on, else the exit status. */
+/* Handles one option; VT_CLI_CONTINUE to go on, else the exit status. */
 static int handle(int c, const char *arg, char **argv, vt_cli_verify_opts_t *o)
 {
     if (c >= OPT_TDX_BASE && c < OPT_TDX_BASE + VT_TDX_FIELD_COUNT) {
@@ -214,13 +214,13 @@ static int handle(int c, const char *arg, char **argv, vt_cli_verify_opts_t *o)
     }
     switch (c) {
     case OPT_HELP: vt_cli_print_help(PROG, &help, stdout); return VT_CLI_EXIT_OK;
-    case OPT_COLLATERAL: o->collateral = arg; return -1;
-    case OPT_PCCS: o->pccs = arg; return -1;
-    case OPT_PCCS_CA: o->pccs_ca = arg; return -1;
-    case OPT_ROOT: o->root = arg; return -1;
-    case OPT_TRUST_SIMULATED: o->is_simulated_root_trusted = true; return -1;
+    case OPT_COLLATERAL: o->collateral = arg; return VT_CLI_CONTINUE;
+    case OPT_PCCS: o->pccs = arg; return VT_CLI_CONTINUE;
+    case OPT_PCCS_CA: o->pccs_ca = arg; return VT_CLI_CONTINUE;
+    case OPT_ROOT: o->root = arg; return VT_CLI_CONTINUE;
+    case OPT_TRUST_SIMULATED: o->is_simulated_root_trusted = true; return VT_CLI_CONTINUE;
     case OPT_AT: return time_arg(arg, o);
-    case OPT_JSON: o->is_json = true; return -1;
+    case OPT_JSON: o->is_json = true; return VT_CLI_CONTINUE;
     }
     o->has_policy = true;
     switch (c) {
@@ -229,7 +229,7 @@ static int handle(int c, const char *arg, char **argv, vt_cli_verify_opts_t *o)
     case OPT_ISV_PROD_ID: o->has_isv_prod_id = true; return u16_arg("isv-prod-id", arg, &o->isv_prod_id);
     case OPT_MIN_ISV_SVN: o->has_min_isv_svn = true; return u16_arg("min-isv-svn", arg, &o->min_isv_svn);
     case OPT_REPORT_DATA: return report_data_arg(arg, o);
-    case OPT_ALLOW_DEBUG: o->is_debug_allowed = true; return -1;
+    case OPT_ALLOW_DEBUG: o->is_debug_allowed = true; return VT_CLI_CONTINUE;
     case OPT_ACCEPT_STATUS: return parse_statuses(arg, o);
     case OPT_ACCEPT_ADVISORY: return check_advisories(arg, o);
     }
@@ -253,7 +253,7 @@ static int check_combination(int argc, char **argv, vt_cli_verify_opts_t *o)
         return vt_cli_usage_error(PROG, &help, "--pccs-ca needs --pccs");
     if (o->is_simulated_root_trusted && !o->root)
         return vt_cli_usage_error(PROG, &help, "--trust-simulated-root needs --root CA");
-    return -1;
+    return VT_CLI_CONTINUE;
 }
 
 int vt_cli_verify_opts_parse(int argc, char **argv, vt_cli_verify_opts_t *o)
@@ -269,7 +269,7 @@ int vt_cli_verify_opts_parse(int argc, char **argv, vt_cli_verify_opts_t *o)
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         if (c == '?' || c == ':') return vt_cli_getopt_error(PROG, &help, c, argv);
         int status = handle(c, optarg, argv, o);
-        if (status >= 0) return status;
+        if (status != VT_CLI_CONTINUE) return status;
     }
     return check_combination(argc, argv, o);
 }
