@@ -422,6 +422,8 @@ void vt_test_pki_make(const vt_test_pki_options_t *opts, vt_test_pki_t *out)
     c->pck_crl = make_crl(k.ca, k.ca_key,
                           opts->is_pck_revoked ? X509_get0_serialNumber(k.pck) : NULL,
                           &c->pck_crl_len);
+    out->pck_crl_revoking = make_crl(k.ca, k.ca_key, X509_get0_serialNumber(k.pck),
+                                     &out->pck_crl_revoking_len);
     make_quote(opts, &k, out);
     out->root_der = der_of(k.root, &out->root_der_len);
     out->now = PKI_NOW;
@@ -434,6 +436,7 @@ void vt_test_pki_cleanup(vt_test_pki_t *p)
     if (!p) return;
     free(p->quote);
     free(p->root_der);
+    free(p->pck_crl_revoking);
     vt_collateral_cleanup(&p->collateral);
     memset(p, 0, sizeof(*p));
 }

@@ -29,6 +29,10 @@ typedef struct {
     uint8_t *quote; /* owned (free) */
     size_t quote_len;
     vt_collateral_t collateral; /* owned (vt_collateral_cleanup) */
+    /* A second PCK CRL from the same CA that lists the PCK serial (swap it into
+     * collateral.pck_crl to revoke a chain the verifier has already cached). */
+    uint8_t *pck_crl_revoking; /* owned (free) */
+    size_t pck_crl_revoking_len;
     uint8_t *root_der;          /* owned (free) */
     size_t root_der_len;
     vt_time_t now; /* every certificate, CRL and document is valid at this time */
