@@ -12,14 +12,12 @@
  * vector in turn at its verify_time and check that each result is the expected one;
  * any other result aborts the benchmark.
  *
- * Measured, as the median of RUNS runs of RUN_SECONDS each (the modes interleaved), with 1 thread and with N
- * threads (N = online CPUs):
- *   (a) quotes/s with the PCK-chain cache disabled;
- *   (b) quotes/s with the PCK-chain cache enabled;
- *   (c) ECDSA P-256 verifications/s with EVP_DigestVerify (pre-made key, DER signature);
- * and the ratios (a) / ((c) / 3) and (b) / ((c) / 2), target >= 0.8: a quote needs about
- * three signature verifications beyond collateral when the PCK chain is checked every
- * time (PCK certificate, QE report, quote), two when the chain is cached.
+ * Measured, as the median of RUNS runs of RUN_SECONDS each (the modes interleaved), with 1 thread
+ * and with N threads (N = online CPUs): (a) quotes/s with the PCK-chain cache disabled; (b)
+ * quotes/s with the PCK-chain cache enabled; (c) ECDSA P-256 verifications/s with EVP_DigestVerify
+ * (pre-made key, DER signature); and the ratios (a) / ((c) / 3) and (b) / ((c) / 2), target >= 0.8:
+ * a quote needs about three signature verifications beyond collateral when the PCK chain is checked
+ * every time (PCK certificate, QE report, quote), two when the chain is cached.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -37,11 +35,11 @@
 #include <unistd.h>
 #include <veritee/verify.h>
 
-#define RUNS 5
-#define RUN_SECONDS 1.0
-#define MAX_VECTORS 64
+#define RUNS           5
+#define RUN_SECONDS    1.0
+#define MAX_VECTORS    64
 #define MAX_ADVISORIES 16
-#define TARGET 0.8
+#define TARGET         0.8
 
 typedef struct {
     char id[128];
@@ -127,8 +125,7 @@ static void load_expected(vector_t *v)
     snprintf(v->verify_time, sizeof(v->verify_time), "%s", t);
     size_t i;
     json_t *id;
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach (ids, i, id) {
         if (i >= MAX_ADVISORIES || !json_is_string(id)) die("%s: bad advisory list", path);
         snprintf(v->advisories[i], sizeof(v->advisories[i]), "%s", json_string_value(id));
         v->advisory_count = i + 1;
@@ -153,7 +150,8 @@ static size_t load_vectors(const char *root, vector_t *out)
         vector_t *v = &out[n];
         char path[4200];
         *v = (vector_t){0};
-        if (strlen(e->d_name) >= sizeof(v->id) || strlen(root) + strlen(e->d_name) + 2 > sizeof(v->dir))
+        if (strlen(e->d_name) >= sizeof(v->id) ||
+            strlen(root) + strlen(e->d_name) + 2 > sizeof(v->dir))
             continue;
         snprintf(v->id, sizeof(v->id), "%.127s", e->d_name);
         snprintf(v->dir, sizeof(v->dir), "%.3800s/%.255s", root, e->d_name);
@@ -386,7 +384,8 @@ int main(int argc, char **argv)
     }
     b.vectors = vectors;
     b.count = load_vectors(argv[1], vectors);
-    if (b.count == 0) die("%s: no DCAP vectors (quote.bin + tcb_info.json + expected.json)", argv[1]);
+    if (b.count == 0)
+        die("%s: no DCAP vectors (quote.bin + tcb_info.json + expected.json)", argv[1]);
 
     printf("Veritee quote verification benchmark\n");
     printf("  OpenSSL       %s\n", OpenSSL_version(OPENSSL_VERSION));

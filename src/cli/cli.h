@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <veritee/common.h>
 
-#define VT_CLI_EXIT_OK 0
-#define VT_CLI_EXIT_FAIL 1
-#define VT_CLI_EXIT_TCB 2
+#define VT_CLI_EXIT_OK    0
+#define VT_CLI_EXIT_FAIL  1
+#define VT_CLI_EXIT_TCB   2
 #define VT_CLI_EXIT_USAGE 64
 /* Not an exit status: an option handler's "carry on parsing". */
 #define VT_CLI_CONTINUE (-1)
@@ -42,10 +42,10 @@ typedef struct {
 } vt_cli_option_t;
 
 typedef struct {
-    const char *usage[4];    /* synopsis lines without "Usage: ", NULL-terminated */
-    const char *description; /* paragraph(s) printed after the usage */
+    const char *usage[4];           /* synopsis lines without "Usage: ", NULL-terminated */
+    const char *description;        /* paragraph(s) printed after the usage */
     const vt_cli_option_t *options; /* may be NULL */
-    const char *epilogue;    /* printed last (exit status, examples); may be NULL */
+    const char *epilogue;           /* printed last (exit status, examples); may be NULL */
 } vt_cli_help_t;
 
 /* One row of a noun or verb table. argv[0] of run is the command's own name. */
@@ -57,7 +57,7 @@ typedef struct {
 
 /* A level of the command tree: a program prefix ("veritee quote") and its commands. */
 typedef struct {
-    const char *prog;    /* full command prefix used in messages */
+    const char *prog;     /* full command prefix used in messages */
     const char *usage[3]; /* synopsis lines without "Usage: ", NULL-terminated */
     const char *description;
     const vt_cli_command_t *commands; /* ends with a NULL name */

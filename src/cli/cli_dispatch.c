@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-#define HELP_WIDTH 80
+#define HELP_WIDTH    80
 #define OPTION_COLUMN 28
 
 static bool is_help_word(const char *s)
@@ -185,8 +185,8 @@ void vt_cli_getopt_tables(const vt_cli_help_t *h, struct option *longopts, char 
     shortopts[s++] = ':';
     for (const vt_cli_option_t *o = h->options; o && (o->name || o->help); o++) {
         if (o->name == NULL || n >= VT_CLI_MAX_OPTIONS) continue;
-        longopts[n++] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL,
-                                        o->val};
+        longopts[n++] =
+            (struct option){o->name, o->arg ? required_argument : no_argument, NULL, o->val};
         if (strcmp(o->name, "help") == 0) has_help = true;
         if (o->val > 0 && o->val < 128 && isalpha(o->val) && s + 3 < shortopts_cap) {
             shortopts[s++] = (char)o->val;

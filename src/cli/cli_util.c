@@ -87,11 +87,16 @@ const char *vt_cli_color_on(bool use_color, vt_cli_color_t c)
 {
     if (!use_color) return "";
     switch (c) {
-    case VT_CLI_GREEN: return "\033[1;32m";
-    case VT_CLI_YELLOW: return "\033[1;33m";
-    case VT_CLI_RED: return "\033[1;31m";
-    case VT_CLI_BOLD: return "\033[1m";
-    case VT_CLI_PLAIN: break;
+    case VT_CLI_GREEN:
+        return "\033[1;32m";
+    case VT_CLI_YELLOW:
+        return "\033[1;33m";
+    case VT_CLI_RED:
+        return "\033[1;31m";
+    case VT_CLI_BOLD:
+        return "\033[1m";
+    case VT_CLI_PLAIN:
+        break;
     }
     return "";
 }

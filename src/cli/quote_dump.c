@@ -47,9 +47,14 @@ int vt_cli_quote_dump_main(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         switch (c) {
-        case OPT_JSON: json = true; break;
-        case OPT_HELP: vt_cli_print_help(PROG, &help, stdout); return VT_CLI_EXIT_OK;
-        default: return vt_cli_getopt_error(PROG, &help, c, argv);
+        case OPT_JSON:
+            json = true;
+            break;
+        case OPT_HELP:
+            vt_cli_print_help(PROG, &help, stdout);
+            return VT_CLI_EXIT_OK;
+        default:
+            return vt_cli_getopt_error(PROG, &help, c, argv);
         }
     }
     if (optind >= argc) return vt_cli_usage_error(PROG, &help, "missing FILE");

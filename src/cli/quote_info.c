@@ -17,9 +17,8 @@
 
 /* SGX ATTRIBUTES.flags (Intel SDM vol. 3D, SECS.ATTRIBUTES). */
 const vt_cli_flag_t vt_cli_sgx_attr_flags[] = {
-    {0, "INIT"},           {1, "DEBUG"}, {2, "MODE64BIT"}, {4, "PROVISIONKEY"},
-    {5, "EINITTOKENKEY"},  {6, "CET"},   {7, "KSS"},       {10, "AEXNOTIFY"},
-    {0, NULL},
+    {0, "INIT"}, {1, "DEBUG"}, {2, "MODE64BIT"},  {4, "PROVISIONKEY"}, {5, "EINITTOKENKEY"},
+    {6, "CET"},  {7, "KSS"},   {10, "AEXNOTIFY"}, {0, NULL},
 };
 
 /* TDATTRIBUTES (Intel TDX module ABI specification, TD parameters). */
@@ -30,13 +29,27 @@ const vt_cli_flag_t vt_cli_td_attr_flags[] = {
 
 /* XCR0 state components, the meaning of XFRM and XFAM bits. */
 const vt_cli_flag_t vt_cli_xfrm_flags[] = {
-    {0, "X87"},          {1, "SSE"},           {2, "AVX"},
-    {3, "MPX_BNDREGS"},  {4, "MPX_BNDCSR"},    {5, "AVX512_OPMASK"},
-    {6, "AVX512_ZMM_HI256"}, {7, "AVX512_HI16_ZMM"}, {8, "PT"},
-    {9, "PKRU"},         {10, "PASID"},        {11, "CET_U"},
-    {12, "CET_S"},       {13, "HDC"},          {14, "UINTR"},
-    {15, "LBR"},         {16, "HWP"},          {17, "AMX_TILECFG"},
-    {18, "AMX_TILEDATA"}, {19, "APX"},         {0, NULL},
+    {0, "X87"},
+    {1, "SSE"},
+    {2, "AVX"},
+    {3, "MPX_BNDREGS"},
+    {4, "MPX_BNDCSR"},
+    {5, "AVX512_OPMASK"},
+    {6, "AVX512_ZMM_HI256"},
+    {7, "AVX512_HI16_ZMM"},
+    {8, "PT"},
+    {9, "PKRU"},
+    {10, "PASID"},
+    {11, "CET_U"},
+    {12, "CET_S"},
+    {13, "HDC"},
+    {14, "UINTR"},
+    {15, "LBR"},
+    {16, "HWP"},
+    {17, "AMX_TILECFG"},
+    {18, "AMX_TILEDATA"},
+    {19, "APX"},
+    {0, NULL},
 };
 
 static const char *flag_name(unsigned bit, const vt_cli_flag_t *table, char *tmp, size_t cap)
@@ -86,8 +99,10 @@ uint64_t vt_cli_le64(const uint8_t b[8])
 const char *vt_cli_tee_name(vt_tee_t tee)
 {
     switch (tee) {
-    case VT_TEE_SGX: return "sgx";
-    case VT_TEE_TDX: return "tdx";
+    case VT_TEE_SGX:
+        return "sgx";
+    case VT_TEE_TDX:
+        return "tdx";
     }
     return "unknown";
 }
@@ -95,9 +110,12 @@ const char *vt_cli_tee_name(vt_tee_t tee)
 const char *vt_cli_body_type_name(vt_body_type_t t)
 {
     switch (t) {
-    case VT_BODY_SGX: return "sgx";
-    case VT_BODY_TD10: return "td10";
-    case VT_BODY_TD15: return "td15";
+    case VT_BODY_SGX:
+        return "sgx";
+    case VT_BODY_TD10:
+        return "td10";
+    case VT_BODY_TD15:
+        return "td15";
     }
     return "unknown";
 }
@@ -105,9 +123,12 @@ const char *vt_cli_body_type_name(vt_body_type_t t)
 const char *vt_cli_body_type_text(vt_body_type_t t)
 {
     switch (t) {
-    case VT_BODY_SGX: return "SGX enclave report, 384 bytes";
-    case VT_BODY_TD10: return "TD report 1.0, 584 bytes";
-    case VT_BODY_TD15: return "TD report 1.5, 648 bytes";
+    case VT_BODY_SGX:
+        return "SGX enclave report, 384 bytes";
+    case VT_BODY_TD10:
+        return "TD report 1.0, 584 bytes";
+    case VT_BODY_TD15:
+        return "TD report 1.5, 648 bytes";
     }
     return "unknown";
 }
@@ -115,12 +136,18 @@ const char *vt_cli_body_type_text(vt_body_type_t t)
 const char *vt_cli_cert_type_text(unsigned t)
 {
     switch (t) {
-    case VT_CERT_PPID_CLEARTEXT: return "PPID in clear text";
-    case VT_CERT_PPID_RSA2048: return "PPID encrypted with RSA-2048-OAEP";
-    case VT_CERT_PPID_RSA3072: return "PPID encrypted with RSA-3072-OAEP";
-    case VT_CERT_PCK_LEAF: return "PCK leaf certificate";
-    case VT_CERT_PCK_CHAIN: return "PCK certificate chain";
-    case VT_CERT_QE_REPORT: return "QE report certification data";
+    case VT_CERT_PPID_CLEARTEXT:
+        return "PPID in clear text";
+    case VT_CERT_PPID_RSA2048:
+        return "PPID encrypted with RSA-2048-OAEP";
+    case VT_CERT_PPID_RSA3072:
+        return "PPID encrypted with RSA-3072-OAEP";
+    case VT_CERT_PCK_LEAF:
+        return "PCK leaf certificate";
+    case VT_CERT_PCK_CHAIN:
+        return "PCK certificate chain";
+    case VT_CERT_QE_REPORT:
+        return "QE report certification data";
     }
     return "unknown";
 }
@@ -128,9 +155,12 @@ const char *vt_cli_cert_type_text(unsigned t)
 const char *vt_cli_sgx_type_name(vt_sgx_type_t t)
 {
     switch (t) {
-    case VT_SGX_TYPE_STANDARD: return "Standard";
-    case VT_SGX_TYPE_SCALABLE: return "Scalable";
-    case VT_SGX_TYPE_SCALABLE_WITH_INTEGRITY: return "ScalableWithIntegrity";
+    case VT_SGX_TYPE_STANDARD:
+        return "Standard";
+    case VT_SGX_TYPE_SCALABLE:
+        return "Scalable";
+    case VT_SGX_TYPE_SCALABLE_WITH_INTEGRITY:
+        return "ScalableWithIntegrity";
     }
     return "unknown";
 }
@@ -154,8 +184,8 @@ static void load_pck(vt_cli_quote_t *q)
             }
         }
     } else {
-        snprintf(q->pck_note, sizeof(q->pck_note), "certification data type %u has no PCK certificate",
-                 p->cert_type);
+        snprintf(q->pck_note, sizeof(q->pck_note),
+                 "certification data type %u has no PCK certificate", p->cert_type);
         return;
     }
     if (rc < 0 || q->chain == NULL || sk_X509_num(q->chain) < 1) {

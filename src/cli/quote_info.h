@@ -17,8 +17,9 @@ typedef struct {
     uint8_t *buf; /* owned; the file's bytes */
     size_t len;
     vt_quote_t q; /* borrows from buf */
-    STACK_OF(X509) *chain; /* owned; the PEM chain of cert type 5 (or the type-4 leaf), else NULL */
-    bool has_pck;          /* pck holds the leaf's SGX extension */
+    STACK_OF(X509) *
+        chain;    /* owned; the PEM chain of cert type 5 (or the type-4 leaf), else NULL */
+    bool has_pck; /* pck holds the leaf's SGX extension */
     vt_pck_ext_t pck;
     char pck_note[256]; /* why has_pck is false, when a chain was expected */
 } vt_cli_quote_t;
@@ -41,9 +42,9 @@ typedef struct {
     const char *name;
 } vt_cli_flag_t;
 
-extern const vt_cli_flag_t vt_cli_sgx_attr_flags[];  /* SGX ATTRIBUTES.flags */
-extern const vt_cli_flag_t vt_cli_td_attr_flags[];   /* TDATTRIBUTES */
-extern const vt_cli_flag_t vt_cli_xfrm_flags[];      /* XFRM / XFAM (XCR0 bits) */
+extern const vt_cli_flag_t vt_cli_sgx_attr_flags[]; /* SGX ATTRIBUTES.flags */
+extern const vt_cli_flag_t vt_cli_td_attr_flags[];  /* TDATTRIBUTES */
+extern const vt_cli_flag_t vt_cli_xfrm_flags[];     /* XFRM / XFAM (XCR0 bits) */
 
 /* "INIT, MODE64BIT" (unnamed set bits as "BIT<n>"; "none" when v is 0). */
 void vt_cli_flags_text(uint64_t v, const vt_cli_flag_t *table, char *out, size_t cap);
@@ -51,11 +52,11 @@ void vt_cli_flags_text(uint64_t v, const vt_cli_flag_t *table, char *out, size_t
 json_t *vt_cli_flags_json(uint64_t v, const vt_cli_flag_t *table);
 
 uint64_t vt_cli_le64(const uint8_t b[8]);
-const char *vt_cli_tee_name(vt_tee_t tee);          /* "sgx", "tdx", "unknown" */
+const char *vt_cli_tee_name(vt_tee_t tee);           /* "sgx", "tdx", "unknown" */
 const char *vt_cli_body_type_name(vt_body_type_t t); /* "sgx", "td10", "td15" */
 const char *vt_cli_body_type_text(vt_body_type_t t); /* "SGX enclave report" ... */
 const char *vt_cli_cert_type_text(unsigned t);
-const char *vt_cli_sgx_type_name(vt_sgx_type_t t);  /* "Standard", "Scalable", ... */
+const char *vt_cli_sgx_type_name(vt_sgx_type_t t); /* "Standard", "Scalable", ... */
 
 /* ---- Output (quote_print.c, quote_json.c, verify_output.c) ---------------------- */
 
@@ -79,8 +80,7 @@ void vt_cli_print_measurements(FILE *f, const vt_quote_t *q, int indent, int wid
 void vt_cli_field(FILE *f, int indent, int width, const char *name, const char *fmt, ...)
     VT_PRINTF(5, 6);
 /* Prints a hex field. */
-void vt_cli_field_hex(FILE *f, int indent, int width, const char *name, const uint8_t *p,
-                      size_t n);
+void vt_cli_field_hex(FILE *f, int indent, int width, const char *name, const uint8_t *p, size_t n);
 /* Writes JSON to stdout, indented, with a final newline; VT_E_NOMEM if j is NULL. */
 VT_MUST_CHECK int vt_cli_json_print(json_t *j);
 

@@ -17,8 +17,10 @@
 void vt_cli_json_set(json_t *o, const char *key, json_t *value)
 {
     /* json_object_set_new takes the value's reference even when it fails. */
-    if (o) json_object_set_new(o, key, value);
-    else json_decref(value);
+    if (o)
+        json_object_set_new(o, key, value);
+    else
+        json_decref(value);
 }
 
 json_t *vt_cli_json_text(const char *s)
@@ -45,7 +47,7 @@ json_t *vt_cli_hex_json(const uint8_t *p, size_t n)
     return s;
 }
 
-#define SET(o, k, v) vt_cli_json_set(o, k, v)
+#define SET(o, k, v)     vt_cli_json_set(o, k, v)
 #define HEX(o, k, field) vt_cli_json_set(o, k, vt_cli_hex_json(field, sizeof(field)))
 
 static json_t *sgx_body_json(const vt_sgx_report_body_t *b)
@@ -58,7 +60,8 @@ static json_t *sgx_body_json(const vt_sgx_report_body_t *b)
     SET(o, "isvprodid", json_integer(b->isv_prod_id));
     SET(o, "isvsvn", json_integer(b->isv_svn));
     HEX(o, "attributes", b->attributes);
-    SET(o, "attributes_flags", vt_cli_flags_json(vt_cli_le64(b->attributes), vt_cli_sgx_attr_flags));
+    SET(o, "attributes_flags",
+        vt_cli_flags_json(vt_cli_le64(b->attributes), vt_cli_sgx_attr_flags));
     SET(o, "xfrm_flags", vt_cli_flags_json(vt_cli_le64(b->attributes + 8), vt_cli_xfrm_flags));
     HEX(o, "report_data", b->report_data);
     HEX(o, "cpusvn", b->cpu_svn);
@@ -85,7 +88,8 @@ static json_t *td_body_json(const vt_td_report_body_t *b, bool is_td15)
     HEX(o, "mrowner", b->mr_owner);
     HEX(o, "mrownerconfig", b->mr_owner_config);
     HEX(o, "tdattributes", b->td_attributes);
-    SET(o, "tdattributes_flags", vt_cli_flags_json(vt_cli_le64(b->td_attributes), vt_cli_td_attr_flags));
+    SET(o, "tdattributes_flags",
+        vt_cli_flags_json(vt_cli_le64(b->td_attributes), vt_cli_td_attr_flags));
     HEX(o, "xfam", b->xfam);
     SET(o, "xfam_flags", vt_cli_flags_json(vt_cli_le64(b->xfam), vt_cli_xfrm_flags));
     HEX(o, "seamattributes", b->seam_attributes);

@@ -14,7 +14,7 @@
 #include "quote_info.h"
 
 #define INDENT 2
-#define WIDTH 24
+#define WIDTH  24
 
 void vt_cli_field(FILE *f, int indent, int width, const char *name, const char *fmt, ...)
 {
@@ -29,8 +29,7 @@ void vt_cli_field(FILE *f, int indent, int width, const char *name, const char *
     fputc('\n', f);
 }
 
-void vt_cli_field_hex(FILE *f, int indent, int width, const char *name, const uint8_t *p,
-                      size_t n)
+void vt_cli_field_hex(FILE *f, int indent, int width, const char *name, const uint8_t *p, size_t n)
 {
     char hex[2 * 256 + 1];
     size_t shown = n > 256 ? 256 : n; /* fixed fields are smaller; only qe_auth_data can be cut */
@@ -45,7 +44,7 @@ static void section(FILE *f, bool color, const char *title)
 }
 
 #define FIELD(name, ...) vt_cli_field(f, INDENT, WIDTH, name, __VA_ARGS__)
-#define HEX(name, p, n) vt_cli_field_hex(f, INDENT, WIDTH, name, p, n)
+#define HEX(name, p, n)  vt_cli_field_hex(f, INDENT, WIDTH, name, p, n)
 
 static void print_flags(FILE *f, const char *name, const uint8_t *p, size_t n,
                         const vt_cli_flag_t *table)
@@ -161,7 +160,8 @@ static void print_pck(FILE *f, bool color, const vt_cli_quote_t *cq)
     HEX("ppid", p->ppid, sizeof(p->ppid));
     if (p->has_platform_instance_id)
         HEX("platform_instance_id", p->platform_instance_id, sizeof(p->platform_instance_id));
-    if (p->has_dynamic_platform) FIELD("dynamic_platform", "%s", p->is_dynamic_platform ? "yes" : "no");
+    if (p->has_dynamic_platform)
+        FIELD("dynamic_platform", "%s", p->is_dynamic_platform ? "yes" : "no");
     if (p->has_cached_keys) FIELD("cached_keys", "%s", p->is_cached_keys ? "yes" : "no");
     if (p->has_smt_enabled) FIELD("smt_enabled", "%s", p->is_smt_enabled ? "yes" : "no");
 }
@@ -182,7 +182,8 @@ void vt_cli_print_quote(FILE *f, const vt_cli_quote_t *cq, bool color)
     section(f, color, "signature data");
     HEX("signature", q->signature, sizeof(q->signature));
     HEX("attest_key", q->attest_key, sizeof(q->attest_key));
-    FIELD("outer_cert_type", "%u (%s)", q->outer_cert_type, vt_cli_cert_type_text(q->outer_cert_type));
+    FIELD("outer_cert_type", "%u (%s)", q->outer_cert_type,
+          vt_cli_cert_type_text(q->outer_cert_type));
     HEX("qe_report_signature", q->qe_report_signature, sizeof(q->qe_report_signature));
     HEX("qe_auth_data", q->qe_auth_data, q->qe_auth_len);
     FIELD("cert_type", "%u (%s)", q->cert_type, vt_cli_cert_type_text(q->cert_type));
@@ -190,9 +191,9 @@ void vt_cli_print_quote(FILE *f, const vt_cli_quote_t *cq, bool color)
     for (int i = 0; cq->chain && i < sk_X509_num(cq->chain); i++)
         print_cert(f, i, sk_X509_value(cq->chain, i));
     FIELD("trailing_len", "%zu bytes%s", q->trailing_len,
-          q->trailing_len == 0                   ? ""
+          q->trailing_len == 0                ? ""
           : vt_cli_quote_trailing_is_zero(cq) ? " (zero padding)"
-                                                 : " (not zero; ignored: not signed, not read)");
+                                              : " (not zero; ignored: not signed, not read)");
 
     section(f, color, "quoting enclave report");
     print_sgx_body(f, &q->qe_report);

@@ -64,7 +64,8 @@ static int set_root(vt_verifier_t *verifier, const vt_cli_verify_opts_t *o, vt_c
     if (looks_simulated && !o->is_simulated_root_trusted) {
         rc = fail(v, VT_E_UNTRUSTED,
                   "--root %s is a simulated platform's root; pass --trust-simulated-root to "
-                  "trust it", q);
+                  "trust it",
+                  q);
         goto out;
     }
     rc = looks_simulated ? vt_verifier_set_simulated_root(verifier, buf, len)
@@ -148,7 +149,8 @@ static int make_policy(const vt_cli_verify_opts_t *o, vt_policy_t **out)
     if (o->has_min_isv_svn) vt_policy_set_min_isv_svn(p, o->min_isv_svn);
     for (int f = 0; f < VT_TDX_FIELD_COUNT; f++)
         if (o->has_tdx[f]) VT_TRY(vt_policy_set_tdx_measurement(p, (vt_tdx_field_t)f, o->tdx[f]));
-    for (size_t i = 0; i < o->status_count; i++) VT_TRY(vt_policy_accept_tcb_status(p, o->statuses[i]));
+    for (size_t i = 0; i < o->status_count; i++)
+        VT_TRY(vt_policy_accept_tcb_status(p, o->statuses[i]));
     VT_TRY(accept_advisories(p, o));
     vt_policy_set_allow_debug(p, o->is_debug_allowed);
     *out = p;

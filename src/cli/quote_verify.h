@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "quote_info.h"
 
-#define VT_CLI_VERIFY_PROG "veritee quote verify"
+#define VT_CLI_VERIFY_PROG       "veritee quote verify"
 #define VT_CLI_MAX_ADVISORY_ARGS 32
 
 typedef struct {
@@ -52,13 +52,13 @@ int vt_cli_verify_opts_parse(int argc, char **argv, vt_cli_verify_opts_t *o);
 /* The verdict of one run, for the output functions. */
 typedef struct {
     const vt_cli_verify_opts_t *opts;
-    const vt_cli_quote_t *quote;       /* NULL if the quote could not be read or parsed */
-    const vt_verify_result_t *result;  /* NULL if verification did not run */
-    int rc;                  /* 0, or the code of the step that failed */
-    bool is_verified;        /* the verifier accepted the quote (rc == 0) */
-    bool is_policy_rejected; /* verified, but the policy (or --report-data) said no */
-    char error[1024];        /* detail of the failure or rejection; empty if none */
-    vt_time_t at;            /* the verification time actually used */
+    const vt_cli_quote_t *quote;      /* NULL if the quote could not be read or parsed */
+    const vt_verify_result_t *result; /* NULL if verification did not run */
+    int rc;                           /* 0, or the code of the step that failed */
+    bool is_verified;                 /* the verifier accepted the quote (rc == 0) */
+    bool is_policy_rejected;          /* verified, but the policy (or --report-data) said no */
+    char error[1024];                 /* detail of the failure or rejection; empty if none */
+    vt_time_t at;                     /* the verification time actually used */
     bool is_simulated_root;
     char anchor[256]; /* the trust anchor, for people */
 } vt_cli_verdict_t;

@@ -120,8 +120,10 @@ static int parse_statuses(const char *arg, vt_cli_verify_opts_t *o)
         if (n == 0 || n >= sizeof(word) || vt_tcb_status_from_name(word, &s) != 0) {
             char all[512];
             print_statuses(all, sizeof(all));
-            return vt_cli_usage_error(PROG, &help, "--accept-status: unknown TCB status %s "
-                                      "(one of: %s)", vt_cli_quote_arg(arg, q), all);
+            return vt_cli_usage_error(PROG, &help,
+                                      "--accept-status: unknown TCB status %s "
+                                      "(one of: %s)",
+                                      vt_cli_quote_arg(arg, q), all);
         }
         bool seen = false;
         for (size_t i = 0; i < o->status_count; i++) seen = seen || o->statuses[i] == s;
@@ -138,7 +140,8 @@ static int check_advisories(const char *arg, vt_cli_verify_opts_t *o)
     for (const char *p = arg;; p++) {
         size_t n = strcspn(p, ",");
         bool ok = n > 0 && n <= 64;
-        for (size_t i = 0; ok && i < n; i++) ok = isalnum((unsigned char)p[i]) || p[i] == '-' || p[i] == '_';
+        for (size_t i = 0; ok && i < n; i++)
+            ok = isalnum((unsigned char)p[i]) || p[i] == '-' || p[i] == '_';
         if (!ok)
             return vt_cli_usage_error(PROG, &help, "--accept-advisory: bad advisory ID in %s",
                                       vt_cli_quote_arg(arg, q));
@@ -168,8 +171,7 @@ static int report_data_arg(const char *arg, vt_cli_verify_opts_t *o)
     size_t n = strlen(hex);
     if (n == 0 || n % 2 != 0 || n > 2 * VT_REPORT_DATA_LEN ||
         vt_hex_decode(hex, n, o->report_data, n / 2) != 0)
-        return vt_cli_usage_error(PROG, &help,
-                                  "--report-data: %s is not 1 to 64 bytes of hex",
+        return vt_cli_usage_error(PROG, &help, "--report-data: %s is not 1 to 64 bytes of hex",
                                   vt_cli_quote_arg(arg, q));
     for (size_t i = n / 2; i < VT_REPORT_DATA_LEN; i++) o->report_data[i] = 0;
     o->has_report_data = true;
@@ -191,8 +193,10 @@ static int time_arg(const char *arg, vt_cli_verify_opts_t *o)
 {
     char q[VT_CLI_QUOTED_LEN];
     if (vt_time_parse(arg, &o->at) != 0)
-        return vt_cli_usage_error(PROG, &help, "--at: %s is not an RFC 3339 time such as "
-                                  "2025-07-19T10:01:17Z", vt_cli_quote_arg(arg, q));
+        return vt_cli_usage_error(PROG, &help,
+                                  "--at: %s is not an RFC 3339 time such as "
+                                  "2025-07-19T10:01:17Z",
+                                  vt_cli_quote_arg(arg, q));
     o->has_at = true;
     return VT_CLI_CONTINUE;
 }
@@ -213,25 +217,53 @@ static int handle(int c, const char *arg, char **argv, vt_cli_verify_opts_t *o)
         return hex_arg(option_name(c), arg, o->tdx[f], VT_TDX_MEASUREMENT_LEN);
     }
     switch (c) {
-    case OPT_HELP: vt_cli_print_help(PROG, &help, stdout); return VT_CLI_EXIT_OK;
-    case OPT_COLLATERAL: o->collateral = arg; return VT_CLI_CONTINUE;
-    case OPT_PCCS: o->pccs = arg; return VT_CLI_CONTINUE;
-    case OPT_PCCS_CA: o->pccs_ca = arg; return VT_CLI_CONTINUE;
-    case OPT_ROOT: o->root = arg; return VT_CLI_CONTINUE;
-    case OPT_TRUST_SIMULATED: o->is_simulated_root_trusted = true; return VT_CLI_CONTINUE;
-    case OPT_AT: return time_arg(arg, o);
-    case OPT_JSON: o->is_json = true; return VT_CLI_CONTINUE;
+    case OPT_HELP:
+        vt_cli_print_help(PROG, &help, stdout);
+        return VT_CLI_EXIT_OK;
+    case OPT_COLLATERAL:
+        o->collateral = arg;
+        return VT_CLI_CONTINUE;
+    case OPT_PCCS:
+        o->pccs = arg;
+        return VT_CLI_CONTINUE;
+    case OPT_PCCS_CA:
+        o->pccs_ca = arg;
+        return VT_CLI_CONTINUE;
+    case OPT_ROOT:
+        o->root = arg;
+        return VT_CLI_CONTINUE;
+    case OPT_TRUST_SIMULATED:
+        o->is_simulated_root_trusted = true;
+        return VT_CLI_CONTINUE;
+    case OPT_AT:
+        return time_arg(arg, o);
+    case OPT_JSON:
+        o->is_json = true;
+        return VT_CLI_CONTINUE;
     }
     o->has_policy = true;
     switch (c) {
-    case OPT_MRENCLAVE: o->has_mrenclave = true; return hex_arg("mrenclave", arg, o->mrenclave, 32);
-    case OPT_MRSIGNER: o->has_mrsigner = true; return hex_arg("mrsigner", arg, o->mrsigner, 32);
-    case OPT_ISV_PROD_ID: o->has_isv_prod_id = true; return u16_arg("isv-prod-id", arg, &o->isv_prod_id);
-    case OPT_MIN_ISV_SVN: o->has_min_isv_svn = true; return u16_arg("min-isv-svn", arg, &o->min_isv_svn);
-    case OPT_REPORT_DATA: return report_data_arg(arg, o);
-    case OPT_ALLOW_DEBUG: o->is_debug_allowed = true; return VT_CLI_CONTINUE;
-    case OPT_ACCEPT_STATUS: return parse_statuses(arg, o);
-    case OPT_ACCEPT_ADVISORY: return check_advisories(arg, o);
+    case OPT_MRENCLAVE:
+        o->has_mrenclave = true;
+        return hex_arg("mrenclave", arg, o->mrenclave, 32);
+    case OPT_MRSIGNER:
+        o->has_mrsigner = true;
+        return hex_arg("mrsigner", arg, o->mrsigner, 32);
+    case OPT_ISV_PROD_ID:
+        o->has_isv_prod_id = true;
+        return u16_arg("isv-prod-id", arg, &o->isv_prod_id);
+    case OPT_MIN_ISV_SVN:
+        o->has_min_isv_svn = true;
+        return u16_arg("min-isv-svn", arg, &o->min_isv_svn);
+    case OPT_REPORT_DATA:
+        return report_data_arg(arg, o);
+    case OPT_ALLOW_DEBUG:
+        o->is_debug_allowed = true;
+        return VT_CLI_CONTINUE;
+    case OPT_ACCEPT_STATUS:
+        return parse_statuses(arg, o);
+    case OPT_ACCEPT_ADVISORY:
+        return check_advisories(arg, o);
     }
     return vt_cli_getopt_error(PROG, &help, c, argv);
 }
@@ -249,8 +281,7 @@ static int check_combination(int argc, char **argv, vt_cli_verify_opts_t *o)
         return vt_cli_usage_error(PROG, &help, "give either --collateral or --pccs, not both");
     if (!o->collateral && !o->pccs)
         return vt_cli_usage_error(PROG, &help, "missing --collateral DIR or --pccs URL");
-    if (o->pccs_ca && !o->pccs)
-        return vt_cli_usage_error(PROG, &help, "--pccs-ca needs --pccs");
+    if (o->pccs_ca && !o->pccs) return vt_cli_usage_error(PROG, &help, "--pccs-ca needs --pccs");
     if (o->is_simulated_root_trusted && !o->root)
         return vt_cli_usage_error(PROG, &help, "--trust-simulated-root needs --root CA");
     return VT_CLI_CONTINUE;

@@ -9,7 +9,7 @@
 #include "quote_verify.h"
 
 #define INDENT 2
-#define WIDTH 20
+#define WIDTH  20
 
 int vt_cli_verdict_exit_code(const vt_cli_verdict_t *v)
 {
@@ -66,18 +66,19 @@ static void print_status(FILE *f, const vt_cli_verdict_t *v)
 
     if (!has_status(v)) return;
     if (v->is_verified)
-        FIELD("tcb status", "%s (platform %s, quoting enclave %s)", vt_tcb_status_name(r->tcb_status),
-              vt_tcb_status_name(r->platform_tcb_status), vt_tcb_status_name(r->qe_tcb_status));
+        FIELD("tcb status", "%s (platform %s, quoting enclave %s)",
+              vt_tcb_status_name(r->tcb_status), vt_tcb_status_name(r->platform_tcb_status),
+              vt_tcb_status_name(r->qe_tcb_status));
     else
         FIELD("tcb status", "%s", vt_tcb_status_name(r->tcb_status));
     for (size_t i = 0; i < r->advisory_count && used < sizeof(ids); i++)
         used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%s", i ? ", " : "",
                                  r->advisory_ids[i]);
     FIELD("advisories", "%s", ids);
-    FIELD("collateral expired", "%s", r->is_collateral_expired
-                                          ? "YES (collateral or a certificate was outside its "
-                                            "validity at the verification time)"
-                                          : "no");
+    FIELD("collateral expired", "%s",
+          r->is_collateral_expired ? "YES (collateral or a certificate was outside its "
+                                     "validity at the verification time)"
+                                   : "no");
 }
 
 void vt_cli_verdict_print(FILE *f, const vt_cli_verdict_t *v, bool color)
