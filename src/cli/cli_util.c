@@ -174,5 +174,18 @@ out:
 int vt_cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
 {
     if (strcmp(path, "-") == 0) return read_stdin(max, out, len);
-    return vt_file_read(path, max, out, len);
+    int rc = vt_file_read(path, max, out, len);
+    if (rc == 0) return 0;
+
+    /* The detail is "<path>: <reason>" with the path as given: re-quote it (escaped,
+     * length-capped) and drop a debug build's " [file:line]", which vt_error_set adds back. */
+    char quoted[VT_CLI_QUOTED_LEN];
+    char reason[512];
+    const char *detail = vt_last_error();
+    size_t n = strlen(path);
+    if (strncmp(detail, path, n) == 0 && strncmp(detail + n, ": ", 2) == 0) detail += n + 2;
+    snprintf(reason, sizeof(reason), "%s", detail);
+    char *loc = strstr(reason, " [");
+    if (loc && reason[strlen(reason) - 1] == ']') *loc = '\0';
+    return vt_error_set(rc, __FILE__, __LINE__, "%s: %s", vt_cli_quote_arg(path, quoted), reason);
 }
