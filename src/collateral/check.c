@@ -71,7 +71,7 @@ static int record_dates(vt_checked_collateral_t *c, X509 *trusted_root)
 
 static int parse_crl(const uint8_t *buf, size_t len, const char *what, X509_CRL **out)
 {
-    VT_ENSURE(buf != NULL && len > 0, VT_E_INVALID_ARG, "%s: missing", what);
+    VT_ENSURE(len > 0, VT_E_MALFORMED, "%s: empty", what);
     VT_ENSURE(len <= VT_COLLATERAL_CRL_MAX, VT_E_TOO_LARGE, "%s: %zu bytes, limit %d", what, len,
               VT_COLLATERAL_CRL_MAX);
     int rc = vt_crl_parse(buf, len, out);
@@ -115,8 +115,6 @@ static int check_root_crl(const vt_collateral_t *raw, X509 *root, vt_checked_col
 /* §5.3 steps 1 and 3: parse, then the signature over the exact inner-object bytes. */
 static int check_documents(const vt_collateral_t *raw, vt_checked_collateral_t *c)
 {
-    VT_ENSURE(raw->tcb_info != NULL && raw->qe_identity != NULL, VT_E_INVALID_ARG,
-              "collateral: tcb info or qe identity missing");
     VT_GUARD(vt_tcb_info_parse(raw->tcb_info, raw->tcb_info_len, &c->tcb_info));
     VT_GUARD(vt_signed_json_verify(X509_get0_pubkey(c->tcb_signer), c->tcb_info->signed_body,
                                    c->tcb_info->signed_body_len, c->tcb_info->signature, "tcb info",
@@ -157,6 +155,27 @@ static int check_pck_crl(const vt_collateral_t *raw, vt_checked_collateral_t *c)
     return 0;
 }
 
+/* Every piece but the PCK CRL issuer chain is required (vt_collateral_t, §4.1). */
+static int validate_raw(const vt_collateral_t *raw)
+{
+    const struct {
+        const uint8_t *buf;
+        size_t len;
+        const char *what;
+    } parts[] = {
+        {raw->tcb_info, raw->tcb_info_len, "tcb info"},
+        {raw->tcb_info_issuer_chain, raw->tcb_info_issuer_chain_len, "tcb info issuer chain"},
+        {raw->qe_identity, raw->qe_identity_len, "qe identity"},
+        {raw->qe_identity_issuer_chain, raw->qe_identity_issuer_chain_len,
+         "qe identity issuer chain"},
+        {raw->pck_crl, raw->pck_crl_len, "pck crl"},
+        {raw->root_ca_crl, raw->root_ca_crl_len, "root ca crl"},
+    };
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        VT_ENSURE(parts[i].buf != NULL, VT_E_INVALID_ARG, "collateral: %s missing", parts[i].what);
+    return 0;
+}
+
 static void checked_free(vt_checked_collateral_t *c)
 {
     if (c == NULL) return;
@@ -192,6 +211,7 @@ int vt_collateral_check(const vt_collateral_t *raw, X509 *trusted_root,
 
     VT_TRY_ENSURE(raw != NULL && trusted_root != NULL && out != NULL, VT_E_INVALID_ARG,
                   "collateral check: null argument");
+    VT_TRY(validate_raw(raw));
     VT_TRY(vt_collateral_pki_validate_trust_anchor(trusted_root));
     VT_TRY(checked_new(&c));
     /* Chains first: a collateral set from another PKI is "untrusted", which says more

@@ -99,7 +99,7 @@ int vt_collateral_pki_verify_issuer_chain(const uint8_t *pem, size_t len, X509 *
     int rc = VT_E_INTERNAL;
     STACK_OF(X509) *chain = NULL;
 
-    VT_TRY_ENSURE(pem != NULL && len > 0, VT_E_MALFORMED, "%s: missing", what);
+    VT_TRY_ENSURE(pem != NULL && len > 0, VT_E_MALFORMED, "%s: empty", what);
     VT_TRY_ENSURE(len <= VT_COLLATERAL_PEM_MAX, VT_E_TOO_LARGE, "%s: %zu bytes, limit %d", what,
                   len, VT_COLLATERAL_PEM_MAX);
     rc = vt_x509_chain_parse_pem(pem, len, CHAIN_PARSE_MAX, &chain);
