@@ -74,7 +74,12 @@ int vt_pem_split(const uint8_t *buf, size_t len, size_t count, vt_pem_block_t *b
     for (;;) {
         skip_filler(&c);
         if (vt_cursor_remaining(&c) == 0) break;
-        VT_ENSURE(n < count, VT_E_CHAIN, "more than %zu certificates", count);
+        if (n == count) {
+            /* One block too many is a chain error; any other text is malformed. */
+            vt_cursor_t peek = c;
+            VT_GUARD(expect_text(&peek, pem_begin, BEGIN_LEN, "end of the chain"));
+            VT_BAIL(VT_E_CHAIN, "more than %zu certificates", count);
+        }
         VT_GUARD(read_block(&c, &blocks[n]));
         n++;
     }
