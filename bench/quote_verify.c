@@ -54,7 +54,7 @@ typedef struct {
     vt_verifier_t *verifier[2]; /* owned; [0] PCK cache off, [1] on */
 } vector_t;
 
-typedef enum { MODE_NOCACHE = 0, MODE_CACHE = 1, MODE_ECDSA = 2 } mode_t_;
+typedef enum { MODE_NOCACHE = 0, MODE_CACHE = 1, MODE_ECDSA = 2 } bench_mode_t;
 
 typedef struct {
     vector_t *vectors;
@@ -68,11 +68,11 @@ typedef struct {
 
 typedef struct {
     bench_t *b;
-    mode_t_ mode;
+    bench_mode_t mode;
     size_t first; /* vector to start from, so threads do not move in lockstep */
     pthread_barrier_t *start;
     atomic_bool *stop;
-    uint64_t done;
+    _Alignas(64) uint64_t done; /* own cache line: no false sharing between workers */
 } worker_t;
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -235,7 +235,7 @@ static void *worker(void *arg)
 }
 
 /* One timed run: operations per second over all threads. */
-static double run_once(bench_t *b, mode_t_ mode, int threads)
+static double run_once(bench_t *b, bench_mode_t mode, int threads)
 {
     pthread_t tid[256];
     worker_t w[256];
@@ -282,7 +282,7 @@ static void measure_all(bench_t *b, int threads, stat_t out[3])
 {
     double r[3][RUNS];
     for (int i = 0; i < RUNS; i++)
-        for (int m = 0; m < 3; m++) r[m][i] = run_once(b, (mode_t_)m, threads);
+        for (int m = 0; m < 3; m++) r[m][i] = run_once(b, (bench_mode_t)m, threads);
     for (int m = 0; m < 3; m++) {
         qsort(r[m], RUNS, sizeof(r[m][0]), cmp_double);
         out[m] = (stat_t){r[m][RUNS / 2], r[m][0], r[m][RUNS - 1]};
