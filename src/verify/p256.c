@@ -38,33 +38,39 @@ int vt_verify_p256_key(const uint8_t point[static VT_P256_POINT_LEN], EVP_PKEY *
     uint8_t encoded[1 + VT_P256_POINT_LEN] = {0x04};
     for (size_t i = 0; i < VT_P256_POINT_LEN; i++) encoded[1 + i] = point[i];
 
-    VT_GUARD(init());
-    EVP_PKEY *key = EVP_PKEY_dup(p256_params);
-    VT_ENSURE(key != NULL, VT_E_NOMEM, "p256: cannot create a key");
+    int rc = VT_E_INTERNAL;
+    EVP_PKEY *key = NULL;
+
+    VT_TRY(init());
+    VT_TRY_ALLOC(key, EVP_PKEY_dup(p256_params), "p256 key");
     /* Decoding the point checks that it is on the curve. */
-    if (EVP_PKEY_set1_encoded_public_key(key, encoded, sizeof(encoded)) != 1) {
-        EVP_PKEY_free(key);
-        ERR_clear_error();
-        VT_BAIL(VT_E_MALFORMED, "p256: public key is not a valid P-256 point");
-    }
+    VT_TRY_OSSL(EVP_PKEY_set1_encoded_public_key(key, encoded, sizeof(encoded)), VT_E_MALFORMED,
+                "p256: public key is not a valid P-256 point");
     *out = key;
-    return 0;
+    key = NULL;
+    rc = 0;
+out:
+    EVP_PKEY_free(key);
+    return rc;
 }
 
 int vt_verify_p256_sig_der(EVP_PKEY *key, const uint8_t *data, size_t len, const uint8_t *sig,
                            size_t sig_len)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    VT_ENSURE(md != NULL, VT_E_NOMEM, "out of memory");
+    int rc = VT_E_INTERNAL;
+    EVP_MD_CTX *md = NULL;
+
+    VT_TRY_ALLOC(md, EVP_MD_CTX_new(), "digest context");
     /* OpenSSL's ECDSA verify rejects signatures that are not strict DER. */
-    int ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
-             EVP_DigestVerify(md, sig, sig_len, data, len) == 1;
-    EVP_MD_CTX_free(md);
-    if (!ok) {
-        ERR_clear_error();
-        VT_BAIL(VT_E_SIGNATURE, "signature does not verify");
+    if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
+        EVP_DigestVerify(md, sig, sig_len, data, len) != 1) {
+        ERR_clear_error(); /* only on failure: clearing costs a thread-state lookup */
+        VT_TRY_BAIL(VT_E_SIGNATURE, "signature does not verify");
     }
-    return 0;
+    rc = 0;
+out:
+    EVP_MD_CTX_free(md);
+    return rc;
 }
 
 /* One INTEGER of r||s in DER, without BIGNUMs: minimal, with a 00 pad if the top bit is set. */

@@ -18,8 +18,7 @@
 #include "common/ossl.h"
 
 /* A P-256 public key from X||Y; VT_E_MALFORMED if the point is not on the curve. */
-VT_MUST_CHECK int vt_verify_p256_key(const uint8_t point[static VT_P256_POINT_LEN],
-                                     EVP_PKEY **out);
+VT_MUST_CHECK int vt_verify_p256_key(const uint8_t point[static VT_P256_POINT_LEN], EVP_PKEY **out);
 
 /* Raw r||s ECDSA-P256-SHA256 verification. VT_E_SIGNATURE if invalid. */
 VT_MUST_CHECK int vt_verify_p256_sig(EVP_PKEY *key, const uint8_t *data, size_t len,

@@ -20,7 +20,7 @@
 
 typedef struct chain_entry {
     uint8_t key[VT_SHA256_LEN];
-    vt_pck_chain_t *chain;          /* one reference owned by the cache */
+    vt_pck_chain_t *chain;           /* one reference owned by the cache */
     struct chain_entry *prev, *next; /* LRU list, head = most recently used */
     struct chain_entry *bucket_next;
 } chain_entry_t;
@@ -62,10 +62,14 @@ static bool key_equal(const uint8_t *a, const uint8_t *b)
 
 static void lru_unlink(vt_pck_cache_t *c, chain_entry_t *e)
 {
-    if (e->prev) e->prev->next = e->next;
-    else c->head = e->next;
-    if (e->next) e->next->prev = e->prev;
-    else c->tail = e->prev;
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        c->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        c->tail = e->prev;
     e->prev = e->next = NULL;
 }
 
@@ -200,7 +204,7 @@ void vt_pck_cache_put_chain(vt_pck_cache_t *c, const uint8_t key[static VT_SHA25
     /* Another thread may have verified the same chain meanwhile: keep the first. */
     if (c->capacity == 0 || find(c, key) != NULL) goto out;
     chain_entry_t *e = calloc(1, sizeof(*e));
-    if (!e) goto out; /* not caching is always correct */
+    if (!e) goto out;                   /* not caching is always correct */
     memcpy(e->key, key, VT_SHA256_LEN); /* vt-lint: allow (fixed-size digest) */
     vt_pck_chain_ref(chain);
     e->chain = chain;

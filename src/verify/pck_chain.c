@@ -70,6 +70,7 @@ static int cert_dates(const X509 *x, vt_time_t *not_before, vt_time_t *not_after
  * usual case, the same base64 text as the anchor's canonical PEM, needs no decoding. */
 static int check_root(const vt_pck_root_t *root, const vt_pem_block_t *pem)
 {
+    int rc = VT_E_INTERNAL;
     char cn[VT_CN_MAX];
     uint8_t *der = NULL;
     size_t len = 0;
@@ -77,14 +78,16 @@ static int check_root(const vt_pck_root_t *root, const vt_pem_block_t *pem)
     bool same = pem->body_len == root->pem_body_len &&
                 CRYPTO_memcmp(pem->body, root->pem_body, pem->body_len) == 0;
     if (!same) {
-        VT_GUARD_STEP(vt_pem_block_decode(pem, &der, &len), "root certificate");
+        VT_TRY_STEP(vt_pem_block_decode(pem, &der, &len), "root certificate");
         same = len == root->der_len && CRYPTO_memcmp(der, root->der, len) == 0;
-        OPENSSL_free(der);
     }
-    VT_ENSURE(same, VT_E_UNTRUSTED, "chain root is not the trusted root ca");
-    VT_ENSURE(cn_contains(X509_get_subject_name(root->cert), "SGX Root CA", cn), VT_E_CHAIN,
-              "root cn \"%s\" does not contain \"SGX Root CA\"", cn);
-    return 0;
+    VT_TRY_ENSURE(same, VT_E_UNTRUSTED, "chain root is not the trusted root ca");
+    VT_TRY_ENSURE(cn_contains(X509_get_subject_name(root->cert), "SGX Root CA", cn), VT_E_CHAIN,
+                  "root cn \"%s\" does not contain \"SGX Root CA\"", cn);
+    rc = 0;
+out:
+    OPENSSL_free(der);
+    return rc;
 }
 
 /* §5.2 steps 1-2: intermediate CN, issuer == root subject, signed by the root. */
@@ -101,27 +104,27 @@ static int verify_intermediate(const vt_pck_root_t *root, X509 *x)
     return 0;
 }
 
-static int get_intermediate(vt_pck_cache_t *cache, const vt_pck_root_t *root,
-                            const uint8_t *der, size_t len, X509 **out)
+static int get_intermediate(vt_pck_cache_t *cache, const vt_pck_root_t *root, const uint8_t *der,
+                            size_t len, X509 **out)
 {
+    int rc = VT_E_INTERNAL;
     uint8_t key[VT_SHA256_LEN];
     X509 *x = NULL;
 
     vt_sha256(der, len, key);
     x = vt_pck_cache_get_intermediate(cache, key);
-    if (x) {
-        *out = x;
-        return 0;
+    if (!x) {
+        /* Parsed and verified once per trust anchor (the cache is cleared with it). */
+        VT_TRY(d2i_exact(der, len, "intermediate", &x));
+        VT_TRY(verify_intermediate(root, x));
+        vt_pck_cache_put_intermediate(cache, key, x);
     }
-    VT_GUARD(d2i_exact(der, len, "intermediate", &x));
-    int rc = verify_intermediate(root, x);
-    if (rc < 0) {
-        X509_free(x);
-        return rc;
-    }
-    vt_pck_cache_put_intermediate(cache, key, x);
     *out = x;
-    return 0;
+    x = NULL;
+    rc = 0;
+out:
+    X509_free(x);
+    return rc;
 }
 
 static int span_time(const vt_der_span_t *tlv, vt_time_t *out)
@@ -151,17 +154,16 @@ static int verify_leaf(X509 *inter, const uint8_t *der, size_t len, vt_pck_chain
     VT_ENSURE(strstr(cn, "SGX PCK Certificate") != NULL, VT_E_CHAIN,
               "leaf cn \"%s\" does not contain \"SGX PCK Certificate\"", cn);
     /* Byte equality: stricter than X509_NAME_cmp, and what Intel's CAs produce. */
-    VT_ENSURE(X509_NAME_get0_der(X509_get_subject_name(inter), &inter_subject,
-                                 &inter_subject_len) == 1 &&
-                  leaf.issuer.len == inter_subject_len &&
-                  CRYPTO_memcmp(leaf.issuer.p, inter_subject, inter_subject_len) == 0,
-              VT_E_CHAIN, "leaf issuer is not the intermediate subject");
+    VT_ENSURE(
+        X509_NAME_get0_der(X509_get_subject_name(inter), &inter_subject, &inter_subject_len) == 1 &&
+            leaf.issuer.len == inter_subject_len &&
+            CRYPTO_memcmp(leaf.issuer.p, inter_subject, inter_subject_len) == 0,
+        VT_E_CHAIN, "leaf issuer is not the intermediate subject");
     VT_GUARD_STEP(vt_verify_p256_sig_der(X509_get0_pubkey(inter), leaf.tbs.p, leaf.tbs.len,
                                          leaf.signature.p, leaf.signature.len),
                   "pck certificate");
     /* Trusted from here: everything below was inside the signed tbsCertificate. */
-    VT_GUARD_STEP(vt_pck_ext_parse(leaf.sgx_ext.p, leaf.sgx_ext.len, &chain->ext),
-                  "sgx extension");
+    VT_GUARD_STEP(vt_pck_ext_parse(leaf.sgx_ext.p, leaf.sgx_ext.len, &chain->ext), "sgx extension");
     VT_GUARD_STEP(vt_verify_p256_key(leaf.point, &chain->leaf_key), "pck certificate");
     const unsigned char *p = leaf.serial.p;
     chain->leaf_serial = d2i_ASN1_INTEGER(NULL, &p, (long)leaf.serial.len);
@@ -275,8 +277,7 @@ int vt_pck_chain_check_revocation(const vt_pck_chain_t *chain, vt_checked_collat
               "pck crl issuer cn \"%s\" does not contain \"CA\"", text);
     /* The leaf's issuer is the intermediate's subject (checked when the chain was built). */
     VT_ENSURE(X509_NAME_cmp(crl_issuer, X509_get_subject_name(chain->intermediate)) == 0,
-              VT_E_COLLATERAL,
-              "pck crl issuer \"%s\" is not the pck certificate's issuer", text);
+              VT_E_COLLATERAL, "pck crl issuer \"%s\" is not the pck certificate's issuer", text);
     VT_GUARD_STEP(vt_checked_collateral_verify_pck_crl(cc, chain->intermediate), "pck crl");
     /* §5.4 step 3 (4.1.2.4.7): the leaf is not in the PCK CRL. */
     if (is_listed(cc->pck_crl, chain->leaf_serial)) {

@@ -61,11 +61,10 @@ vt_pck_chain_t *vt_pck_cache_get_chain(vt_pck_cache_t *cache,
 void vt_pck_cache_put_chain(vt_pck_cache_t *cache, const uint8_t key[static VT_SHA256_LEN],
                             vt_pck_chain_t *chain);
 /* A verified intermediate with a new reference (X509_free it), or NULL. */
-X509 *vt_pck_cache_get_intermediate(vt_pck_cache_t *cache,
-                                    const uint8_t key[static VT_SHA256_LEN]);
+X509 *vt_pck_cache_get_intermediate(vt_pck_cache_t *cache, const uint8_t key[static VT_SHA256_LEN]);
 /* Stores a verified intermediate (takes a new reference). */
-void vt_pck_cache_put_intermediate(vt_pck_cache_t *cache,
-                                   const uint8_t key[static VT_SHA256_LEN], X509 *x);
+void vt_pck_cache_put_intermediate(vt_pck_cache_t *cache, const uint8_t key[static VT_SHA256_LEN],
+                                   X509 *x);
 
 /* The trust anchor as the chain check needs it (borrowed from the verifier). */
 typedef struct {

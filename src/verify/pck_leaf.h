@@ -29,8 +29,8 @@ typedef struct {
     vt_der_span_t not_before; /* UTCTime or GeneralizedTime TLV */
     vt_der_span_t not_after;
     uint8_t point[VT_P256_POINT_LEN]; /* subjectPublicKey X||Y */
-    vt_der_span_t sgx_ext;    /* extnValue contents of 1.2.840.113741.1.13.1 */
-    vt_der_span_t signature;  /* DER ECDSA-Sig-Value */
+    vt_der_span_t sgx_ext;            /* extnValue contents of 1.2.840.113741.1.13.1 */
+    vt_der_span_t signature;          /* DER ECDSA-Sig-Value */
 } vt_pck_leaf_t;
 
 /* Reads der (exactly len bytes). VT_E_MALFORMED or VT_E_UNSUPPORTED with a detail. */

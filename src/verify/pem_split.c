@@ -16,7 +16,7 @@
 static const char pem_begin[] = "-----BEGIN CERTIFICATE-----";
 static const char pem_end[] = "-----END CERTIFICATE-----";
 #define BEGIN_LEN (sizeof(pem_begin) - 1)
-#define END_LEN (sizeof(pem_end) - 1)
+#define END_LEN   (sizeof(pem_end) - 1)
 
 static bool is_filler(uint8_t b)
 {

@@ -84,8 +84,8 @@ int vt_policy_set_tdx_measurement(vt_policy_t *p, vt_tdx_field_t field,
 
 int vt_policy_accept_tcb_status(vt_policy_t *p, vt_tcb_status_t s)
 {
-    VT_ENSURE((unsigned)s < VT_TCB_STATUS_COUNT, VT_E_INVALID_ARG,
-              "policy: unknown tcb status %d", (int)s);
+    VT_ENSURE((unsigned)s < VT_TCB_STATUS_COUNT, VT_E_INVALID_ARG, "policy: unknown tcb status %d",
+              (int)s);
     /* A revoked result never verifies (VT_E_REVOKED), so accepting it means nothing. */
     VT_ENSURE(s != VT_TCB_REVOKED, VT_E_INVALID_ARG, "policy: a revoked tcb cannot be accepted");
     p->is_status_accepted[s] = true;
@@ -123,8 +123,7 @@ static void short_hex(const uint8_t *v, char out[static 20])
     snprintf(out, 20, "%s...", hex);
 }
 
-static int check_measurement(const char *name, const uint8_t *have, const uint8_t *want,
-                             size_t len)
+static int check_measurement(const char *name, const uint8_t *have, const uint8_t *want, size_t len)
 {
     char h[20], w[20];
     if (CRYPTO_memcmp(have, want, len) == 0) return 0;
@@ -143,8 +142,7 @@ static bool is_advisory_accepted(const vt_policy_t *p, const char *id)
 
 static int appraise_tcb(const vt_policy_t *p, const vt_verify_result_t *r)
 {
-    VT_ENSURE((unsigned)r->tcb_status < VT_TCB_STATUS_COUNT &&
-                  p->is_status_accepted[r->tcb_status],
+    VT_ENSURE((unsigned)r->tcb_status < VT_TCB_STATUS_COUNT && p->is_status_accepted[r->tcb_status],
               VT_E_POLICY, "policy: tcb status %s not accepted", vt_tcb_status_name(r->tcb_status));
     for (size_t i = 0; i < r->advisory_count; i++) {
         VT_ENSURE(is_advisory_accepted(p, r->advisory_ids[i]), VT_E_POLICY,
@@ -155,10 +153,11 @@ static int appraise_tcb(const vt_policy_t *p, const vt_verify_result_t *r)
 
 static int appraise_sgx(const vt_policy_t *p, const vt_sgx_report_body_t *b)
 {
-    VT_ENSURE(p->is_debug_allowed || (vt_sgx_report_flags(b) & VT_SGX_FLAG_DEBUG) == 0,
-              VT_E_POLICY, "policy: debug enclave not allowed");
+    VT_ENSURE(p->is_debug_allowed || (vt_sgx_report_flags(b) & VT_SGX_FLAG_DEBUG) == 0, VT_E_POLICY,
+              "policy: debug enclave not allowed");
     if (p->has_mrenclave)
-        VT_GUARD(check_measurement("mrenclave", b->mr_enclave, p->mrenclave, VT_SGX_MEASUREMENT_LEN));
+        VT_GUARD(
+            check_measurement("mrenclave", b->mr_enclave, p->mrenclave, VT_SGX_MEASUREMENT_LEN));
     if (p->has_mrsigner)
         VT_GUARD(check_measurement("mrsigner", b->mr_signer, p->mrsigner, VT_SGX_MEASUREMENT_LEN));
     VT_ENSURE(!p->has_isv_prod_id || b->isv_prod_id == p->isv_prod_id, VT_E_POLICY,
@@ -167,8 +166,8 @@ static int appraise_sgx(const vt_policy_t *p, const vt_sgx_report_body_t *b)
     VT_ENSURE(!p->has_min_isv_svn || b->isv_svn >= p->min_isv_svn, VT_E_POLICY,
               "policy: isvsvn %u is below the minimum %u", b->isv_svn, p->min_isv_svn);
     for (size_t i = 0; i < VT_TDX_FIELD_COUNT; i++) {
-        VT_ENSURE(!p->has_tdx[i], VT_E_POLICY, "policy: %s is pinned but the quote is from an sgx enclave",
-                  tdx_field_names[i]);
+        VT_ENSURE(!p->has_tdx[i], VT_E_POLICY,
+                  "policy: %s is pinned but the quote is from an sgx enclave", tdx_field_names[i]);
     }
     return 0;
 }
@@ -176,15 +175,24 @@ static int appraise_sgx(const vt_policy_t *p, const vt_sgx_report_body_t *b)
 static const uint8_t *tdx_field(const vt_td_report_body_t *b, size_t f)
 {
     switch (f) {
-    case VT_TDX_MRTD: return b->mr_td;
-    case VT_TDX_RTMR0: return b->rtmr[0];
-    case VT_TDX_RTMR1: return b->rtmr[1];
-    case VT_TDX_RTMR2: return b->rtmr[2];
-    case VT_TDX_RTMR3: return b->rtmr[3];
-    case VT_TDX_MRSEAM: return b->mr_seam;
-    case VT_TDX_MRCONFIGID: return b->mr_config_id;
-    case VT_TDX_MROWNER: return b->mr_owner;
-    default: return b->mr_owner_config;
+    case VT_TDX_MRTD:
+        return b->mr_td;
+    case VT_TDX_RTMR0:
+        return b->rtmr[0];
+    case VT_TDX_RTMR1:
+        return b->rtmr[1];
+    case VT_TDX_RTMR2:
+        return b->rtmr[2];
+    case VT_TDX_RTMR3:
+        return b->rtmr[3];
+    case VT_TDX_MRSEAM:
+        return b->mr_seam;
+    case VT_TDX_MRCONFIGID:
+        return b->mr_config_id;
+    case VT_TDX_MROWNER:
+        return b->mr_owner;
+    default:
+        return b->mr_owner_config;
     }
 }
 

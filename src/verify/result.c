@@ -32,8 +32,10 @@ void vt_result_set_evidence(vt_verify_result_t *r, const vt_quote_t *q)
     r->tee = q->tee;
     r->quote_version = q->header.version;
     r->body_type = q->body_type;
-    if (q->body_type == VT_BODY_SGX) r->sgx = q->sgx;
-    else r->td = q->td;
+    if (q->body_type == VT_BODY_SGX)
+        r->sgx = q->sgx;
+    else
+        r->td = q->td;
 }
 
 static void widen(vt_time_t *earliest, vt_time_t *latest, vt_time_t t)

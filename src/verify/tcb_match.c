@@ -32,8 +32,7 @@ bool vt_tcb_level_matches_tdx(const vt_tcb_level_t *level,
     return true;
 }
 
-const vt_isv_level_t *vt_isv_level_match(const vt_isv_level_t *levels, size_t count,
-                                         uint16_t svn)
+const vt_isv_level_t *vt_isv_level_match(const vt_isv_level_t *levels, size_t count, uint16_t svn)
 {
     for (size_t i = 0; i < count; i++) {
         if (levels[i].isv_svn <= svn) return &levels[i];
@@ -151,8 +150,8 @@ static const vt_tcb_level_t *match_level(const vt_tcb_info_t *info, const vt_pck
     return NULL;
 }
 
-void vt_tcb_evaluate(const vt_tcb_info_t *info, const vt_qe_identity_t *qe,
-                     const vt_pck_ext_t *pck, const vt_quote_t *q, vt_tcb_eval_t *out)
+void vt_tcb_evaluate(const vt_tcb_info_t *info, const vt_qe_identity_t *qe, const vt_pck_ext_t *pck,
+                     const vt_quote_t *q, vt_tcb_eval_t *out)
 {
     const vt_tcb_level_t *sgx;
 

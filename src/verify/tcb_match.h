@@ -32,8 +32,7 @@ bool vt_tcb_level_matches_tdx(const vt_tcb_level_t *level,
                               const uint8_t tee_tcb_svn[static VT_TEE_TCB_SVN_LEN]);
 
 /* The first level (document order, descending) with level.isv_svn <= svn, or NULL. */
-const vt_isv_level_t *vt_isv_level_match(const vt_isv_level_t *levels, size_t count,
-                                         uint16_t svn);
+const vt_isv_level_t *vt_isv_level_match(const vt_isv_level_t *levels, size_t count, uint16_t svn);
 
 /* tdxModuleIdentities entry "TDX_%02X" of major (case-insensitive), or NULL. */
 const vt_tdx_module_identity_t *vt_tdx_module_identity_find(const vt_tcb_info_t *info,
@@ -66,7 +65,7 @@ vt_tcb_status_t vt_tcb_td_relaunch(const vt_tcb_info_t *info, const vt_td_report
  * The whole of §5.5 for a quote whose checks up to §5.4 step 13 passed. status is
  * TcbNotSupported when no level matches; Revoked when any merged part is revoked.
  */
-void vt_tcb_evaluate(const vt_tcb_info_t *info, const vt_qe_identity_t *qe,
-                     const vt_pck_ext_t *pck, const vt_quote_t *q, vt_tcb_eval_t *out);
+void vt_tcb_evaluate(const vt_tcb_info_t *info, const vt_qe_identity_t *qe, const vt_pck_ext_t *pck,
+                     const vt_quote_t *q, vt_tcb_eval_t *out);
 
 #endif

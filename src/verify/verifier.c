@@ -17,7 +17,7 @@
 #include "verify/verify_internal.h"
 #include "verify/wrap.h"
 
-#define VT_PCK_CACHE_DEFAULT 1024
+#define VT_PCK_CACHE_DEFAULT         1024
 #define VT_COLLATERAL_CACHE_CAPACITY 64
 /* A source still serving collateral past its nextUpdate is asked again at most this
  * often (seconds). */
@@ -83,6 +83,7 @@ static int fetch_pccs(void *ctx, vt_tee_t tee, const uint8_t fmspc[static VT_FMS
 static void source_reset(vt_verifier_t *v)
 {
     v->fetch = NULL;
+    v->fetch_ctx = NULL;
     free(v->collateral_dir);
     v->collateral_dir = NULL;
     pccs_cleanup(&v->pccs);
@@ -96,6 +97,7 @@ int vt_verifier_set_collateral_dir(vt_verifier_t *v, const char *dir)
     source_reset(v);
     v->collateral_dir = copy;
     v->fetch = fetch_dir;
+    v->fetch_ctx = copy;
     return 0;
 }
 
@@ -122,6 +124,7 @@ int vt_verifier_set_pccs(vt_verifier_t *v, const vt_pccs_options_t *opts)
     v->pccs = copy;
     copy = (vt_pccs_options_t){0};
     v->fetch = fetch_pccs;
+    v->fetch_ctx = &v->pccs;
     rc = 0;
 out:
     pccs_cleanup(&copy);
@@ -137,10 +140,9 @@ int vt_verifier_set_pck_cache(vt_verifier_t *v, size_t capacity)
 static int source_get(vt_verifier_t *v, vt_tee_t tee, const vt_pck_chain_t *chain,
                       vt_checked_collateral_t **out)
 {
-    void *ctx = v->collateral_dir ? (void *)v->collateral_dir : (void *)&v->pccs;
     VT_ENSURE(v->fetch != NULL, VT_E_INVALID_ARG,
               "no collateral source (set a bundle directory or a pccs)");
-    return vt_collateral_cache_get(v->collateral_cache, v->fetch, ctx, v->root.cert, tee,
+    return vt_collateral_cache_get(v->collateral_cache, v->fetch, v->fetch_ctx, v->root.cert, tee,
                                    chain->ext.fmspc, chain->pck_ca, out);
 }
 
@@ -195,8 +197,10 @@ static int verify_quote(vt_verifier_t *v, const uint8_t *quote, size_t len,
     VT_TRY_STEP(vt_pck_chain_get(v->pck_cache, &root, q.cert_data, q.cert_len, &chain),
                 "pck chain");
     r->pck = chain->ext;
-    if (raw) VT_TRY_STEP(vt_collateral_check(raw, v->root.cert, &cc), "collateral");
-    else VT_TRY_STEP(source_get(v, q.tee, chain, &cc), "collateral");
+    if (raw)
+        VT_TRY_STEP(vt_collateral_check(raw, v->root.cert, &cc), "collateral");
+    else
+        VT_TRY_STEP(source_get(v, q.tee, chain, &cc), "collateral");
     VT_TRY(appraise(v, &q, chain, cc, r));
     rc = 0;
 out:

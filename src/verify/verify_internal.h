@@ -16,8 +16,9 @@
 
 /* The trust anchor, parsed once when it is installed. */
 typedef struct {
-    X509 *cert;    /* owned */
-    uint8_t *der;  /* owned (OPENSSL_free): the exact DER, compared byte for byte with quote chains */
+    X509 *cert; /* owned */
+    uint8_t
+        *der; /* owned (OPENSSL_free): the exact DER, compared byte for byte with quote chains */
     size_t der_len;
     uint8_t *pem_body; /* owned (OPENSSL_free): canonical base64 of der, see pem_split.h */
     size_t pem_body_len;
@@ -31,8 +32,9 @@ struct vt_verifier {
 
     /* Collateral source: one of these (or none). */
     vt_collateral_fetch_fn fetch; /* NULL when no source is configured */
-    char *collateral_dir;         /* owned; the fetch context for a bundle directory */
-    vt_pccs_options_t pccs;       /* strings owned; the fetch context for a PCCS */
+    void *fetch_ctx;              /* borrowed from collateral_dir or pccs below */
+    char *collateral_dir;         /* owned; the context of a bundle-directory source */
+    vt_pccs_options_t pccs;       /* strings owned; the context of a PCCS source */
 
     vt_collateral_cache_t *collateral_cache; /* owned */
     vt_pck_cache_t *pck_cache;               /* owned: verified intermediates and chains */

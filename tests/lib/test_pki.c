@@ -19,13 +19,13 @@
 #include "test_util.h"
 
 /* 2025-01-01T00:00:00Z: fixed, so the documents and dates are reproducible. */
-#define PKI_NOW 1735689600
-#define DAY 86400
+#define PKI_NOW  1735689600
+#define DAY      86400
 #define JSON_MAX 8192
 
 static const uint8_t pki_fmspc[VT_FMSPC_LEN] = {0x00, 0x90, 0x6e, 0xd5, 0x00, 0x00};
 static const uint8_t pki_comp_svn[VT_PCK_TCB_COMPONENTS] = {3, 3, 2, 2, 3, 1, 0, 5};
-#define PKI_PCESVN 13
+#define PKI_PCESVN    13
 #define PKI_QE_ISVSVN 8
 static const uint8_t qe_mrsigner[32] = {0x8c, 0x4f, 0x57, 0x75, 0xd7, 0x96, 0x50, 0x3e};
 
@@ -34,12 +34,12 @@ typedef struct {
     X509 *root, *ca, *pck, *tcb;
 } pki_t;
 
-#define CHECK(cond)                                                                      \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            print_error("test pki: %s failed (%s)\n", #cond, vt_last_error());           \
-            fail();                                                                      \
-        }                                                                                \
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            print_error("test pki: %s failed (%s)\n", #cond, vt_last_error()); \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
 /* ---- certificates ---------------------------------------------------------------- */
@@ -50,8 +50,8 @@ static X509_NAME *intel_like_name(const char *cn)
     CHECK(n != NULL);
     CHECK(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
                                      0) == 1);
-    CHECK(X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
-                                     (const unsigned char *)"Veritee Test", -1, -1, 0) == 1);
+    CHECK(X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8, (const unsigned char *)"Veritee Test",
+                                     -1, -1, 0) == 1);
     CHECK(X509_NAME_add_entry_by_txt(n, "C", MBSTRING_UTF8, (const unsigned char *)"US", -1, -1,
                                      0) == 1);
     return n;
@@ -88,8 +88,8 @@ static void add_sgx_ext(X509 *x)
 }
 
 /* An unsigned certificate for key, issued by issuer (NULL: self-issued). */
-static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
-                       const char *basic, const char *usage)
+static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, const char *basic,
+                       const char *usage)
 {
     X509 *x = X509_new();
     X509_NAME *name = intel_like_name(cn);
@@ -123,14 +123,13 @@ static void make_certs(const vt_test_pki_options_t *o, pki_t *k)
     k->att_key = EVP_EC_gen("P-256");
     CHECK(k->root_key && k->ca_key && k->pck_key && k->tcb_key && k->att_key);
     k->root = make_cert(o->root_cn ? o->root_cn : "Veritee SIMULATED SGX Root CA", 1, k->root_key,
-                        NULL, "critical,CA:TRUE,pathlen:1",
-                        "critical,keyCertSign,cRLSign");
+                        NULL, "critical,CA:TRUE,pathlen:1", "critical,keyCertSign,cRLSign");
     sign_cert(k->root, k->root_key);
     k->ca = make_cert("Veritee Test SGX PCK Processor CA", 2, k->ca_key, k->root,
                       "critical,CA:TRUE,pathlen:0", "critical,keyCertSign,cRLSign");
     sign_cert(k->ca, k->root_key);
-    k->tcb = make_cert("Veritee Test SGX TCB Signing", 3, k->tcb_key, k->root,
-                       "critical,CA:FALSE", "critical,digitalSignature,nonRepudiation");
+    k->tcb = make_cert("Veritee Test SGX TCB Signing", 3, k->tcb_key, k->root, "critical,CA:FALSE",
+                       "critical,digitalSignature,nonRepudiation");
     sign_cert(k->tcb, k->root_key);
     k->pck = make_cert("Veritee Test SGX PCK Certificate", o->pck_serial ? o->pck_serial : 0x5a17,
                        k->pck_key, k->ca, "critical,CA:FALSE",
@@ -222,8 +221,8 @@ static uint8_t *make_crl(X509 *issuer, EVP_PKEY *key, const ASN1_INTEGER *revoke
     CHECK(ASN1_INTEGER_set(number, 1) == 1 &&
           X509_CRL_add1_ext_i2d(crl, NID_crl_number, number, 0, 0) == 1);
     X509V3_set_ctx(&ctx, issuer, NULL, NULL, crl, 0);
-    X509_EXTENSION *aki = X509V3_EXT_conf_nid(NULL, &ctx, NID_authority_key_identifier,
-                                              "keyid:always");
+    X509_EXTENSION *aki =
+        X509V3_EXT_conf_nid(NULL, &ctx, NID_authority_key_identifier, "keyid:always");
     CHECK(aki != NULL && X509_CRL_add_ext(crl, aki, -1) == 1);
     CHECK(X509_CRL_sort(crl) == 1 && X509_CRL_sign(crl, key, EVP_sha256()) > 0);
     unsigned char *der = NULL;
@@ -307,8 +306,7 @@ static uint8_t *make_tcb_info(const vt_test_pki_options_t *o, EVP_PKEY *key, siz
     vt_hex_encode(pki_fmspc, sizeof(pki_fmspc), fmspc);
     bool unmatched = o->tcb_status == VT_TCB_NOT_SUPPORTED;
     if (unmatched) comp[0]++; /* one component above the platform's: no level matches */
-    const char *status =
-        vt_tcb_status_name(unmatched ? VT_TCB_UP_TO_DATE : o->tcb_status);
+    const char *status = vt_tcb_status_name(unmatched ? VT_TCB_UP_TO_DATE : o->tcb_status);
 
     size_t at = jcat(b, 0,
                      "{\"id\":\"SGX\",\"version\":3,\"issueDate\":\"%s\",\"nextUpdate\":\"%s\","
@@ -346,8 +344,10 @@ static uint8_t *make_qe_identity(const vt_test_pki_options_t *o, EVP_PKEY *key, 
 
 static void fill_reports(const vt_test_pki_options_t *o, vt_quote_t *q, const uint8_t auth[32])
 {
-    q->header = (vt_quote_header_t){.version = 3, .att_key_type = VT_QUOTE_ATT_KEY_ECDSA_P256,
-                                    .tee_type = VT_TEE_TYPE_SGX, .qe_svn = PKI_QE_ISVSVN,
+    q->header = (vt_quote_header_t){.version = 3,
+                                    .att_key_type = VT_QUOTE_ATT_KEY_ECDSA_P256,
+                                    .tee_type = VT_TEE_TYPE_SGX,
+                                    .qe_svn = PKI_QE_ISVSVN,
                                     .pce_svn = PKI_PCESVN};
     memcpy(q->header.qe_vendor_id, vt_intel_qe_vendor_id, 16);
     q->tee = VT_TEE_SGX;
@@ -414,16 +414,15 @@ void vt_test_pki_make(const vt_test_pki_options_t *opts, vt_test_pki_t *out)
     c->tcb_info = make_tcb_info(opts, k.tcb_key, &c->tcb_info_len);
     c->qe_identity = make_qe_identity(opts, k.tcb_key, &c->qe_identity_len);
     c->tcb_info_issuer_chain = chain_pem(&c->tcb_info_issuer_chain_len, k.tcb, k.root, NULL);
-    c->qe_identity_issuer_chain =
-        chain_pem(&c->qe_identity_issuer_chain_len, k.tcb, k.root, NULL);
+    c->qe_identity_issuer_chain = chain_pem(&c->qe_identity_issuer_chain_len, k.tcb, k.root, NULL);
     c->root_ca_crl = make_crl(k.root, k.root_key,
                               opts->is_intermediate_revoked ? X509_get0_serialNumber(k.ca) : NULL,
                               &c->root_ca_crl_len);
-    c->pck_crl = make_crl(k.ca, k.ca_key,
-                          opts->is_pck_revoked ? X509_get0_serialNumber(k.pck) : NULL,
-                          &c->pck_crl_len);
-    out->pck_crl_revoking = make_crl(k.ca, k.ca_key, X509_get0_serialNumber(k.pck),
-                                     &out->pck_crl_revoking_len);
+    c->pck_crl =
+        make_crl(k.ca, k.ca_key, opts->is_pck_revoked ? X509_get0_serialNumber(k.pck) : NULL,
+                 &c->pck_crl_len);
+    out->pck_crl_revoking =
+        make_crl(k.ca, k.ca_key, X509_get0_serialNumber(k.pck), &out->pck_crl_revoking_len);
     make_quote(opts, &k, out);
     out->root_der = der_of(k.root, &out->root_der_len);
     out->now = PKI_NOW;

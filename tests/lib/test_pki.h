@@ -33,9 +33,9 @@ typedef struct {
      * collateral.pck_crl to revoke a chain the verifier has already cached). */
     uint8_t *pck_crl_revoking; /* owned (free) */
     size_t pck_crl_revoking_len;
-    uint8_t *root_der;          /* owned (free) */
+    uint8_t *root_der; /* owned (free) */
     size_t root_der_len;
-    vt_time_t now; /* every certificate, CRL and document is valid at this time */
+    vt_time_t now;         /* every certificate, CRL and document is valid at this time */
     vt_time_t next_update; /* the TCB info's nextUpdate */
     uint8_t mr_enclave[32];
     uint8_t mr_signer[32];

@@ -23,7 +23,7 @@ static vt_pck_chain_t *dummy_chain(void)
 static void key_of(uint8_t key[VT_SHA256_LEN], uint8_t n)
 {
     memset(key, 0, VT_SHA256_LEN);
-    key[0] = n;       /* bucket bits */
+    key[0] = n;         /* bucket bits */
     key[31] = n ^ 0x5a; /* and a difference outside them */
 }
 

@@ -29,7 +29,8 @@ static void chain_load(const char *name, chain_t *c)
     vt_test_read_vector(name, "quote.bin", &c->quote, &c->quote_len);
     vt_assert_ok(vt_quote_parse_ex(c->quote, c->quote_len, VT_QUOTE_PARSE_ANY_TRAILING, &c->q));
     vt_assert_ok(vt_pem_split(c->q.cert_data, c->q.cert_len, 3, c->pem));
-    for (size_t i = 0; i < 3; i++) vt_assert_ok(vt_pem_block_decode(&c->pem[i], &c->der[i], &c->der_len[i]));
+    for (size_t i = 0; i < 3; i++)
+        vt_assert_ok(vt_pem_block_decode(&c->pem[i], &c->der[i], &c->der_len[i]));
 }
 
 static void chain_free(chain_t *c)
@@ -90,9 +91,11 @@ static void agrees_with_openssl(void **state)
         /* The tbs span is what the intermediate signed. */
         EVP_MD_CTX *md = EVP_MD_CTX_new();
         assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL,
-                                              X509_get0_pubkey(sk_X509_value(sk, 1))), 1);
-        assert_int_equal(EVP_DigestVerify(md, leaf.signature.p, leaf.signature.len, leaf.tbs.p,
-                                          leaf.tbs.len), 1);
+                                              X509_get0_pubkey(sk_X509_value(sk, 1))),
+                         1);
+        assert_int_equal(
+            EVP_DigestVerify(md, leaf.signature.p, leaf.signature.len, leaf.tbs.p, leaf.tbs.len),
+            1);
         EVP_MD_CTX_free(md);
         sk_X509_pop_free(sk, X509_free);
         chain_free(&c);
@@ -133,9 +136,9 @@ static void survives_every_byte_flip(void **state)
         memcpy(copy, c.der[0], c.der_len[0]);
         copy[i] ^= 0xff;
         if (vt_pck_leaf_parse(copy, c.der_len[0], &leaf) != 0) continue;
-        const vt_der_span_t *spans[] = {&leaf.tbs,        &leaf.serial,    &leaf.issuer,
-                                        &leaf.subject,    &leaf.not_before, &leaf.not_after,
-                                        &leaf.sgx_ext,    &leaf.signature};
+        const vt_der_span_t *spans[] = {&leaf.tbs,     &leaf.serial,     &leaf.issuer,
+                                        &leaf.subject, &leaf.not_before, &leaf.not_after,
+                                        &leaf.sgx_ext, &leaf.signature};
         for (size_t s = 0; s < sizeof(spans) / sizeof(spans[0]); s++) {
             assert_true(spans[s]->p >= copy && spans[s]->p + spans[s]->len <= copy + c.der_len[0]);
         }

@@ -12,8 +12,11 @@ static char *ids_two[] = {"INTEL-SA-00615", "INTEL-SA-00289"};
 
 static vt_verify_result_t sgx_result(void)
 {
-    vt_verify_result_t r = {.is_verified = true, .tcb_status = VT_TCB_UP_TO_DATE,
-                            .tee = VT_TEE_SGX, .quote_version = 3, .body_type = VT_BODY_SGX};
+    vt_verify_result_t r = {.is_verified = true,
+                            .tcb_status = VT_TCB_UP_TO_DATE,
+                            .tee = VT_TEE_SGX,
+                            .quote_version = 3,
+                            .body_type = VT_BODY_SGX};
     r.sgx.attributes[0] = 0x05; /* INIT | MODE64BIT */
     memset(r.sgx.mr_enclave, 0x1a, 32);
     memset(r.sgx.mr_signer, 0x2b, 32);
@@ -24,8 +27,11 @@ static vt_verify_result_t sgx_result(void)
 
 static vt_verify_result_t td_result(void)
 {
-    vt_verify_result_t r = {.is_verified = true, .tcb_status = VT_TCB_UP_TO_DATE,
-                            .tee = VT_TEE_TDX, .quote_version = 4, .body_type = VT_BODY_TD10};
+    vt_verify_result_t r = {.is_verified = true,
+                            .tcb_status = VT_TCB_UP_TO_DATE,
+                            .tee = VT_TEE_TDX,
+                            .quote_version = 4,
+                            .body_type = VT_BODY_TD10};
     r.td.td_attributes[3] = 0x10; /* SEPT_VE_DISABLE */
     memset(r.td.mr_td, 0x3c, 48);
     memset(r.td.rtmr[2], 0x4d, 48);
@@ -133,8 +139,9 @@ static void sgx_identity(void **state)
 
     memset(want, 0x3c, 32);
     vt_policy_set_mrenclave(p, want);
-    expect_policy(p, &r,
-                  "policy: mrenclave 1a1a1a1a1a1a1a1a... does not match the expected 3c3c3c3c3c3c3c3c...");
+    expect_policy(
+        p, &r,
+        "policy: mrenclave 1a1a1a1a1a1a1a1a... does not match the expected 3c3c3c3c3c3c3c3c...");
     memset(want, 0x1a, 32);
     vt_policy_set_mrenclave(p, want);
     expect_policy(p, &r, NULL);
@@ -177,8 +184,9 @@ static void tdx_measurements(void **state)
     expect_policy(p, &t, NULL);
     memset(want, 0x00, 48);
     vt_assert_ok(vt_policy_set_tdx_measurement(p, VT_TDX_MROWNERCONFIG, want));
-    expect_policy(p, &t, "policy: mrownerconfig 5e5e5e5e5e5e5e5e... does not match the expected "
-                         "0000000000000000...");
+    expect_policy(p, &t,
+                  "policy: mrownerconfig 5e5e5e5e5e5e5e5e... does not match the expected "
+                  "0000000000000000...");
     memset(want, 0x5e, 48);
     vt_assert_ok(vt_policy_set_tdx_measurement(p, VT_TDX_MROWNERCONFIG, want));
     expect_policy(p, &t, NULL);

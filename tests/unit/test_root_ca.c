@@ -64,8 +64,8 @@ static void wrong_root_is_untrusted(void **state)
     /* And the other way round: the test PKI's quote under the Intel root. */
     vt_verifier_free(ver);
     vt_assert_ok(vt_verifier_new(&ver));
-    vt_assert_rc(vt_verifier_verify_with_collateral(ver, pki.quote, pki.quote_len,
-                                                    &pki.collateral, pki.now, &r),
+    vt_assert_rc(vt_verifier_verify_with_collateral(ver, pki.quote, pki.quote_len, &pki.collateral,
+                                                    pki.now, &r),
                  VT_E_UNTRUSTED);
     vt_verify_result_cleanup(&r);
     vt_verifier_free(ver);
@@ -118,10 +118,10 @@ static void a_root_must_be_self_signed(void **state)
     second = strstr(second + 1, "-----BEGIN CERTIFICATE-----");
     assert_non_null(second);
     vt_assert_ok(vt_verifier_new(&ver));
-    vt_assert_rc(vt_verifier_set_root(ver, chain, (size_t)((uint8_t *)second - chain)),
-                 VT_E_CHAIN);
+    vt_assert_rc(vt_verifier_set_root(ver, chain, (size_t)((uint8_t *)second - chain)), VT_E_CHAIN);
     /* The root's own PEM (the second certificate) is fine. */
-    vt_assert_ok(vt_verifier_set_root(ver, (uint8_t *)second, len - (size_t)((uint8_t *)second - chain)));
+    vt_assert_ok(
+        vt_verifier_set_root(ver, (uint8_t *)second, len - (size_t)((uint8_t *)second - chain)));
     vt_verifier_free(ver);
     free(chain);
 }

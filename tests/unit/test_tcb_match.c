@@ -72,7 +72,8 @@ static void tdx_matching_skips_module_indices(void **state)
 static void isv_levels(void **state)
 {
     (void)state;
-    vt_isv_level_t lv[3] = {{.isv_svn = 8, .status = UTD}, {.isv_svn = 6, .status = OOD},
+    vt_isv_level_t lv[3] = {{.isv_svn = 8, .status = UTD},
+                            {.isv_svn = 6, .status = OOD},
                             {.isv_svn = 2, .status = REV}};
     assert_ptr_equal(vt_isv_level_match(lv, 3, 9), &lv[0]);
     assert_ptr_equal(vt_isv_level_match(lv, 3, 8), &lv[0]);
@@ -89,15 +90,38 @@ static void merge_table(void **state)
     static const struct {
         vt_tcb_status_t platform, other, want;
     } rows[] = {
-        {UTD, OOD, OOD}, {SWH, OOD, OOD}, {CFG, OOD, OOC}, {CSW, OOD, OOC},
-        {OOD, OOD, OOD}, {OOC, OOD, OOC}, {TDR, OOD, TDR}, {TDC, OOD, TDC}, {REV, OOD, REV},
-        {UTD, REV, REV}, {SWH, REV, REV}, {CFG, REV, REV}, {CSW, REV, REV},
-        {OOD, REV, REV}, {OOC, REV, REV}, {TDR, REV, REV},
-        {UTD, UTD, UTD}, {SWH, UTD, SWH}, {CFG, UTD, CFG}, {CSW, UTD, CSW},
-        {OOD, UTD, OOD}, {OOC, UTD, OOC}, {TDR, UTD, TDR}, {TDC, UTD, TDC}, {REV, UTD, REV},
+        {UTD, OOD, OOD},
+        {SWH, OOD, OOD},
+        {CFG, OOD, OOC},
+        {CSW, OOD, OOC},
+        {OOD, OOD, OOD},
+        {OOC, OOD, OOC},
+        {TDR, OOD, TDR},
+        {TDC, OOD, TDC},
+        {REV, OOD, REV},
+        {UTD, REV, REV},
+        {SWH, REV, REV},
+        {CFG, REV, REV},
+        {CSW, REV, REV},
+        {OOD, REV, REV},
+        {OOC, REV, REV},
+        {TDR, REV, REV},
+        {UTD, UTD, UTD},
+        {SWH, UTD, SWH},
+        {CFG, UTD, CFG},
+        {CSW, UTD, CSW},
+        {OOD, UTD, OOD},
+        {OOC, UTD, OOC},
+        {TDR, UTD, TDR},
+        {TDC, UTD, TDC},
+        {REV, UTD, REV},
         /* QE: not supported wins; other words count as OutOfDate (§5.4 step 11) */
-        {UTD, NSP, NSP}, {SWH, NSP, NSP}, {OOD, NSP, NSP},
-        {UTD, CFG, OOD}, {CFG, OOC, OOC}, {SWH, SWH, OOD},
+        {UTD, NSP, NSP},
+        {SWH, NSP, NSP},
+        {OOD, NSP, NSP},
+        {UTD, CFG, OOD},
+        {CFG, OOC, OOC},
+        {SWH, SWH, OOD},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         vt_tcb_status_t got = vt_tcb_status_merge(rows[i].platform, rows[i].other);
@@ -137,12 +161,12 @@ static void fixture_sgx(fixture_t *f)
     f->levels[2].advisory_ids = ids_b;
     f->levels[2].advisory_count = 2;
     f->levels[3] = level(2, 5, -1, 0, REV);
-    f->info = (vt_tcb_info_t){.tee = VT_TEE_SGX, .version = 3, .levels = f->levels,
-                              .level_count = 4};
+    f->info =
+        (vt_tcb_info_t){.tee = VT_TEE_SGX, .version = 3, .levels = f->levels, .level_count = 4};
     f->qe_levels[0] = (vt_isv_level_t){.isv_svn = 8, .status = UTD};
     f->qe_levels[1] = (vt_isv_level_t){.isv_svn = 6, .status = OOD};
-    f->qe = (vt_qe_identity_t){.id = VT_QE_ID_QE, .version = 2, .levels = f->qe_levels,
-                               .level_count = 2};
+    f->qe = (vt_qe_identity_t){
+        .id = VT_QE_ID_QE, .version = 2, .levels = f->qe_levels, .level_count = 2};
     f->q.tee = VT_TEE_SGX;
     f->q.header.version = 3;
     f->q.body_type = VT_BODY_SGX;
@@ -351,14 +375,10 @@ static void module_identity_lookup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sgx_matching),
-        cmocka_unit_test(tdx_matching_skips_module_indices),
-        cmocka_unit_test(isv_levels),
-        cmocka_unit_test(merge_table),
-        cmocka_unit_test(sgx_evaluation),
-        cmocka_unit_test(tdx_evaluation),
-        cmocka_unit_test(td_relaunch),
-        cmocka_unit_test(module_identity_lookup),
+        cmocka_unit_test(sgx_matching),   cmocka_unit_test(tdx_matching_skips_module_indices),
+        cmocka_unit_test(isv_levels),     cmocka_unit_test(merge_table),
+        cmocka_unit_test(sgx_evaluation), cmocka_unit_test(tdx_evaluation),
+        cmocka_unit_test(td_relaunch),    cmocka_unit_test(module_identity_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

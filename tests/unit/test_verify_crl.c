@@ -166,8 +166,10 @@ static void every_platform_status(void **state)
         {VT_TCB_NOT_SUPPORTED, VT_TCB_UP_TO_DATE, VT_TCB_NOT_SUPPORTED},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        vt_test_pki_options_t o = {.tcb_status = rows[i].platform, .qe_status = rows[i].qe,
-                                   .advisory_ids = ids, .advisory_count = 2};
+        vt_test_pki_options_t o = {.tcb_status = rows[i].platform,
+                                   .qe_status = rows[i].qe,
+                                   .advisory_ids = ids,
+                                   .advisory_count = 2};
         vt_test_pki_t pki;
         vt_verify_result_t r;
         vt_test_pki_make(&o, &pki);
@@ -203,9 +205,9 @@ static void collateral_from_another_pki(void **state)
     vt_test_pki_make(&o, &a);
     vt_test_pki_make(&o, &b);
     vt_verifier_t *v = sim_verifier(&a);
-    vt_assert_rc(vt_verifier_verify_with_collateral(v, a.quote, a.quote_len, &b.collateral, a.now,
-                                                    &r),
-                 VT_E_UNTRUSTED);
+    vt_assert_rc(
+        vt_verifier_verify_with_collateral(v, a.quote, a.quote_len, &b.collateral, a.now, &r),
+        VT_E_UNTRUSTED);
     vt_verify_result_cleanup(&r);
     /* Changing the root drops the cached chain: a's quote is now untrusted. */
     vt_assert_ok(verify_pki(v, &a, &r));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Negative tests of the verifier on the real vectors (docs/style.md §8, dcap.md §6):
-* one flipped byte in each signed region, every truncation, mismatched collateral and expired collateral, each with its exact error code.
+ * one flipped byte in each signed region, every truncation, mismatched collateral and expired
+ * collateral, each with its exact error code.
  */
 #include "test_util.h"
 
@@ -164,7 +165,8 @@ static void every_truncation_is_a_parse_error(void **state)
         for (size_t len = 0; len < end; len++) {
             int rc = verify(ver, v.quote, len, &v.collateral, v.want.verify_time, &r);
             if (vt_error_type(rc) != VT_ET_PARSE) {
-                print_error("%s: length %zu: %s\n", vt_test_dcap_vectors[i], len, vt_error_name(rc));
+                print_error("%s: length %zu: %s\n", vt_test_dcap_vectors[i], len,
+                            vt_error_name(rc));
                 fail();
             }
             assert_false(r.is_verified);

@@ -12,7 +12,7 @@
 #include <veritee/verify.h>
 
 #define THREADS 8
-#define ROUNDS 24
+#define ROUNDS  24
 
 typedef struct {
     uint8_t *quote;
@@ -50,11 +50,11 @@ static void *worker(void *arg)
     for (size_t round = 0; round < ROUNDS; round++) {
         const vector_t *v = &job->vectors[(job->first + round) % job->count];
         vt_verify_result_t r;
-        int rc = job->use_source
-                     ? vt_verifier_verify(job->verifier, v->quote, v->quote_len, v->want.verify_time,
-                                          &r)
-                     : vt_verifier_verify_with_collateral(job->verifier, v->quote, v->quote_len,
-                                                          &v->collateral, v->want.verify_time, &r);
+        int rc =
+            job->use_source
+                ? vt_verifier_verify(job->verifier, v->quote, v->quote_len, v->want.verify_time, &r)
+                : vt_verifier_verify_with_collateral(job->verifier, v->quote, v->quote_len,
+                                                     &v->collateral, v->want.verify_time, &r);
         if (rc != 0 || !result_ok(v, &r)) atomic_fetch_add(job->failures, 1);
         vt_verify_result_cleanup(&r);
     }
@@ -106,7 +106,8 @@ static void threads_with_bundle_dir(void **state)
     for (size_t i = 0; i < n; i++) {
         vt_verifier_t *ver = NULL;
         vt_assert_ok(vt_verifier_new(&ver));
-        vt_assert_ok(vt_verifier_set_collateral_dir(ver, vt_test_vector_path(vt_test_dcap_vectors[i], "")));
+        vt_assert_ok(
+            vt_verifier_set_collateral_dir(ver, vt_test_vector_path(vt_test_dcap_vectors[i], "")));
         run(ver, &vectors[i], 1, true);
         vt_verifier_free(ver);
     }

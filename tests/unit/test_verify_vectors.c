@@ -146,8 +146,8 @@ static void vectors_with_evicting_cache(void **state)
     vector_load("tdx-v4-phala-uptodate", &v[1]);
     for (int round = 0; round < 6; round++) {
         vector_t *x = &v[round % 2];
-        vt_assert_ok(vt_verifier_verify_with_collateral(ver, x->quote, x->quote_len,
-                                                        &x->collateral, x->want.verify_time, &r));
+        vt_assert_ok(vt_verifier_verify_with_collateral(ver, x->quote, x->quote_len, &x->collateral,
+                                                        x->want.verify_time, &r));
         check_result("evicting", x, &r);
         vt_verify_result_cleanup(&r);
     }
