@@ -53,13 +53,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *piece = (uint8_t *)(uintptr_t)(data + 1);
     size_t n = size - 1;
     switch (data[0] % 7) {
-    case 0: c.tcb_info = piece, c.tcb_info_len = n; break;
-    case 1: c.qe_identity = piece, c.qe_identity_len = n; break;
-    case 2: c.tcb_info_issuer_chain = piece, c.tcb_info_issuer_chain_len = n; break;
-    case 3: c.qe_identity_issuer_chain = piece, c.qe_identity_issuer_chain_len = n; break;
-    case 4: c.root_ca_crl = piece, c.root_ca_crl_len = n; break;
-    case 5: c.pck_crl = piece, c.pck_crl_len = n; break;
-    default: c.pck_crl_issuer_chain = piece, c.pck_crl_issuer_chain_len = n; break;
+    case 0:
+        c.tcb_info = piece, c.tcb_info_len = n;
+        break;
+    case 1:
+        c.qe_identity = piece, c.qe_identity_len = n;
+        break;
+    case 2:
+        c.tcb_info_issuer_chain = piece, c.tcb_info_issuer_chain_len = n;
+        break;
+    case 3:
+        c.qe_identity_issuer_chain = piece, c.qe_identity_issuer_chain_len = n;
+        break;
+    case 4:
+        c.root_ca_crl = piece, c.root_ca_crl_len = n;
+        break;
+    case 5:
+        c.pck_crl = piece, c.pck_crl_len = n;
+        break;
+    default:
+        c.pck_crl_issuer_chain = piece, c.pck_crl_issuer_chain_len = n;
+        break;
     }
     if (vt_collateral_check(&c, root, &checked) == 0) {
         if (checked->refresh_after > checked->earliest_expiration) abort();

@@ -90,6 +90,10 @@ void vt_collateral_cache_free(vt_collateral_cache_t *cache);
 /*
  * Gets checked collateral, fetching through fetch(ctx, ...) and checking against
  * trusted_root on a miss or a due refresh. Fetching happens outside the cache lock.
+ * Concurrent gets of one key share a single fetch and its outcome (collateral or error);
+ * an entry due for refresh is not handed out meanwhile. Failures are not cached: the
+ * next get fetches again. A cache serves one trust anchor: entries are not keyed by
+ * trusted_root, so clear the cache when the anchor changes.
  * On success the caller holds one reference to *out.
  */
 VT_MUST_CHECK int vt_collateral_cache_get(vt_collateral_cache_t *cache, vt_collateral_fetch_fn fetch,
