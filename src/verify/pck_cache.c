@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The verified-PCK-chain cache (LRU, hash table + doubly linked list) and the small
- * verified-intermediate cache. One mutex guards both: every operation under it is a
+ * verified-intermediate cache (keyed by the SHA-256 of the DER, with the SHA-256 of the
+ * PEM text it came in as an alias, so a known intermediate is not even base64-decoded
+ * again: equal text decodes to equal DER). One mutex guards both: every operation under it is a
  * few pointer moves and a 32-byte comparison, never a signature check, so threads
  * verifying quotes contend only briefly. Entries are shared by reference count, so an
  * eviction never frees a chain another thread is still using.
@@ -26,7 +28,9 @@ typedef struct chain_entry {
 } chain_entry_t;
 
 typedef struct {
-    uint8_t key[VT_SHA256_LEN];
+    uint8_t key[VT_SHA256_LEN];     /* SHA-256 of the DER */
+    uint8_t pem_key[VT_SHA256_LEN]; /* SHA-256 of a PEM text that decoded to that DER */
+    bool has_pem_key;
     X509 *cert; /* owned reference; NULL = free slot */
     uint64_t last_used;
 } intermediate_entry_t;
@@ -224,7 +228,7 @@ X509 *vt_pck_cache_get_intermediate(vt_pck_cache_t *c, const uint8_t key[static 
     pthread_mutex_lock(&c->lock);
     for (size_t i = 0; i < VT_PCK_INTERMEDIATE_MAX; i++) {
         intermediate_entry_t *e = &c->inter[i];
-        if (e->cert && key_equal(e->key, key)) {
+        if (e->cert && (key_equal(e->key, key) || (e->has_pem_key && key_equal(e->pem_key, key)))) {
             if (X509_up_ref(e->cert) == 1) x = e->cert;
             e->last_used = ++c->tick;
             break;
@@ -234,14 +238,23 @@ X509 *vt_pck_cache_get_intermediate(vt_pck_cache_t *c, const uint8_t key[static 
     return x;
 }
 
+static void copy_key(uint8_t *dst, const uint8_t *src)
+{
+    for (size_t i = 0; i < VT_SHA256_LEN; i++) dst[i] = src[i];
+}
+
 void vt_pck_cache_put_intermediate(vt_pck_cache_t *c, const uint8_t key[static VT_SHA256_LEN],
-                                   X509 *x)
+                                   const uint8_t pem_key[static VT_SHA256_LEN], X509 *x)
 {
     pthread_mutex_lock(&c->lock);
     intermediate_entry_t *slot = &c->inter[0];
     for (size_t i = 0; i < VT_PCK_INTERMEDIATE_MAX; i++) {
         intermediate_entry_t *e = &c->inter[i];
-        if (e->cert && key_equal(e->key, key)) goto out; /* already there */
+        if (e->cert && key_equal(e->key, key)) { /* known DER, maybe new text: alias it */
+            copy_key(e->pem_key, pem_key);
+            e->has_pem_key = true;
+            goto out;
+        }
         if (!e->cert) {
             if (slot->cert) slot = e;
         } else if (slot->cert && e->last_used < slot->last_used) {
@@ -251,7 +264,9 @@ void vt_pck_cache_put_intermediate(vt_pck_cache_t *c, const uint8_t key[static V
     if (X509_up_ref(x) != 1) goto out;
     X509_free(slot->cert);
     slot->cert = x;
-    memcpy(slot->key, key, VT_SHA256_LEN); /* vt-lint: allow (fixed-size digest) */
+    copy_key(slot->key, key);
+    copy_key(slot->pem_key, pem_key);
+    slot->has_pem_key = true;
     slot->last_used = ++c->tick;
 out:
     pthread_mutex_unlock(&c->lock);

@@ -104,26 +104,37 @@ static int verify_intermediate(const vt_pck_root_t *root, X509 *x)
     return 0;
 }
 
-static int get_intermediate(vt_pck_cache_t *cache, const vt_pck_root_t *root, const uint8_t *der,
-                            size_t len, X509 **out)
+/*
+ * The intermediate of the PEM block, verified against the root once per trust anchor
+ * (the cache is cleared with it): looked up by the hash of its text, then of its DER.
+ */
+static int get_intermediate(vt_pck_cache_t *cache, const vt_pck_root_t *root,
+                            const vt_pem_block_t *pem, X509 **out)
 {
     int rc = VT_E_INTERNAL;
-    uint8_t key[VT_SHA256_LEN];
+    uint8_t pem_key[VT_SHA256_LEN], der_key[VT_SHA256_LEN];
+    uint8_t *der = NULL;
+    size_t len = 0;
     X509 *x = NULL;
 
-    vt_sha256(der, len, key);
-    x = vt_pck_cache_get_intermediate(cache, key);
+    vt_sha256(pem->body, pem->body_len, pem_key);
+    x = vt_pck_cache_get_intermediate(cache, pem_key);
     if (!x) {
-        /* Parsed and verified once per trust anchor (the cache is cleared with it). */
-        VT_TRY(d2i_exact(der, len, "intermediate", &x));
-        VT_TRY(verify_intermediate(root, x));
-        vt_pck_cache_put_intermediate(cache, key, x);
+        VT_TRY_STEP(vt_pem_block_decode(pem, &der, &len), "intermediate certificate");
+        vt_sha256(der, len, der_key);
+        x = vt_pck_cache_get_intermediate(cache, der_key);
+        if (!x) {
+            VT_TRY(d2i_exact(der, len, "intermediate", &x));
+            VT_TRY(verify_intermediate(root, x));
+        }
+        vt_pck_cache_put_intermediate(cache, der_key, pem_key, x);
     }
     *out = x;
     x = NULL;
     rc = 0;
 out:
     X509_free(x);
+    OPENSSL_free(der);
     return rc;
 }
 
@@ -193,8 +204,8 @@ static int verify_chain(vt_pck_cache_t *cache, const vt_pck_root_t *root, const 
 {
     int rc = VT_E_INTERNAL;
     vt_pem_block_t pem[VT_PCK_CHAIN_CERTS];
-    uint8_t *inter = NULL, *leaf = NULL;
-    size_t inter_len = 0, leaf_len = 0;
+    uint8_t *leaf = NULL;
+    size_t leaf_len = 0;
     vt_pck_chain_t *chain = NULL;
 
     /* §5.1 step 2: leaf, intermediate, root. */
@@ -202,9 +213,7 @@ static int verify_chain(vt_pck_cache_t *cache, const vt_pck_root_t *root, const 
     VT_TRY(check_root(root, &pem[VT_PCK_ROOT]));
     VT_TRY_ALLOC(chain, calloc(1, sizeof(*chain)), "pck chain");
     chain->refs = 1;
-    VT_TRY_STEP(vt_pem_block_decode(&pem[VT_PCK_INTERMEDIATE], &inter, &inter_len),
-                "intermediate certificate");
-    VT_TRY(get_intermediate(cache, root, inter, inter_len, &chain->intermediate));
+    VT_TRY(get_intermediate(cache, root, &pem[VT_PCK_INTERMEDIATE], &chain->intermediate));
     VT_TRY(set_pck_ca(chain));
     VT_TRY_STEP(vt_pem_block_decode(&pem[VT_PCK_LEAF], &leaf, &leaf_len), "pck certificate");
     VT_TRY(verify_leaf(chain->intermediate, leaf, leaf_len, chain));
@@ -217,7 +226,6 @@ static int verify_chain(vt_pck_cache_t *cache, const vt_pck_root_t *root, const 
     rc = 0;
 out:
     vt_pck_chain_unref(chain);
-    OPENSSL_free(inter);
     OPENSSL_free(leaf);
     return rc;
 }

@@ -60,11 +60,18 @@ vt_pck_chain_t *vt_pck_cache_get_chain(vt_pck_cache_t *cache,
 /* Stores chain (takes a new reference) unless the capacity is 0. */
 void vt_pck_cache_put_chain(vt_pck_cache_t *cache, const uint8_t key[static VT_SHA256_LEN],
                             vt_pck_chain_t *chain);
-/* A verified intermediate with a new reference (X509_free it), or NULL. */
+/*
+ * A verified intermediate with a new reference (X509_free it), or NULL. key is the
+ * SHA-256 of its DER or of PEM text recorded with it.
+ */
 X509 *vt_pck_cache_get_intermediate(vt_pck_cache_t *cache, const uint8_t key[static VT_SHA256_LEN]);
-/* Stores a verified intermediate (takes a new reference). */
+/*
+ * Stores a verified intermediate (takes a new reference) under the SHA-256 of its DER,
+ * and records pem_key (SHA-256 of the PEM body it was decoded from) as an alias; for a
+ * DER already cached, only adds the alias.
+ */
 void vt_pck_cache_put_intermediate(vt_pck_cache_t *cache, const uint8_t key[static VT_SHA256_LEN],
-                                   X509 *x);
+                                   const uint8_t pem_key[static VT_SHA256_LEN], X509 *x);
 
 /* The trust anchor as the chain check needs it (borrowed from the verifier). */
 typedef struct {

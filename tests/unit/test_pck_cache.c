@@ -112,7 +112,9 @@ static void intermediates(void **state)
     for (uint8_t i = 0; i < 10; i++) {
         certs[i] = dummy_cert();
         key_of(key, i);
-        vt_pck_cache_put_intermediate(cache, key, certs[i]);
+        uint8_t alias[VT_SHA256_LEN];
+        key_of(alias, (uint8_t)(100 + i));
+        vt_pck_cache_put_intermediate(cache, key, alias, certs[i]);
         if (i == 7) { /* all 8 slots full: touch 0 so that 1 and 2 are the oldest */
             key_of(key, 0);
             X509 *again = vt_pck_cache_get_intermediate(cache, key);
@@ -135,6 +137,18 @@ static void intermediates(void **state)
         assert_ptr_equal(x, certs[i]);
         X509_free(x);
     }
+    /* Found by the alias too; a second alias for a known DER replaces the first. */
+    key_of(key, 109);
+    x = vt_pck_cache_get_intermediate(cache, key);
+    assert_ptr_equal(x, certs[9]);
+    X509_free(x);
+    uint8_t der_key[VT_SHA256_LEN], alias[VT_SHA256_LEN];
+    key_of(der_key, 9);
+    key_of(alias, 200);
+    vt_pck_cache_put_intermediate(cache, der_key, alias, certs[9]);
+    x = vt_pck_cache_get_intermediate(cache, alias);
+    assert_ptr_equal(x, certs[9]);
+    X509_free(x);
     vt_pck_cache_clear(cache);
     key_of(key, 9);
     assert_null(vt_pck_cache_get_intermediate(cache, key));
