@@ -3,10 +3,11 @@
  * The quote's PCK certificate chain: dcap.md §5.1 steps 2-3, §5.2 steps 1-5 and
  * §5.4 steps 1-3 (QVL 4.1.2.4.4, .6, .7).
  *
- * Cost model (see pck_chain.h): the PEM blocks are only base64-decoded; the root's DER
- * is compared byte for byte with the trust anchor and never parsed; the intermediate
- * is parsed and verified once per trust anchor (cached by the SHA-256 of its DER); only
- * the leaf is parsed and its signature checked, once per distinct chain.
+ * Cost model (see pck_chain.h): the PEM text is split without decoding; the root's text
+ * (or, failing that, its DER) is compared byte for byte with the trust anchor and never
+ * parsed; the intermediate is parsed and verified once per trust anchor (cached by the
+ * SHA-256 of its DER, aliased by that of its text); only the leaf is decoded, read by
+ * the DER walker of pck_leaf.c and its signature checked, once per distinct chain.
  */
 #include <openssl/crypto.h>
 #include <openssl/err.h>

@@ -306,6 +306,15 @@ static void no_collateral_source(void **state)
     assert_int_equal(vt_error_type(rc), VT_ET_IO);
     assert_non_null(strstr(vt_last_error(), "verify: collateral"));
     vt_verify_result_cleanup(&r);
+    /* A PCCS nobody listens on: an i/o failure naming the step. */
+    vt_pccs_options_t bad = {.base_url = ""};
+    vt_assert_rc(vt_verifier_set_pccs(ver, &bad), VT_E_INVALID_ARG);
+    vt_pccs_options_t opts = {.base_url = "http://127.0.0.1:9", .timeout_ms = 2000};
+    vt_assert_ok(vt_verifier_set_pccs(ver, &opts));
+    rc = vt_verifier_verify(ver, v.quote, v.quote_len, v.want.verify_time, &r);
+    assert_int_equal(vt_error_type(rc), VT_ET_IO);
+    assert_non_null(strstr(vt_last_error(), "verify: collateral"));
+    vt_verify_result_cleanup(&r);
     vt_verifier_free(ver);
     vector_free(&v);
 }

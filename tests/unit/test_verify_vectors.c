@@ -156,13 +156,32 @@ static void vectors_with_evicting_cache(void **state)
     vt_verifier_free(ver);
 }
 
+/* VT_TIME_NOW is the wall clock: the vectors' collateral has long expired by then. */
+static void verification_time_now(void **state)
+{
+    (void)state;
+    vt_verifier_t *ver = NULL;
+    vector_t v;
+    vt_verify_result_t r;
+    vector_load("tdx-v4-phala-uptodate", &v);
+    vt_assert_ok(vt_verifier_new(&ver));
+    vt_time_t before = vt_time_now();
+    vt_assert_ok(vt_verifier_verify_with_collateral(ver, v.quote, v.quote_len, &v.collateral,
+                                                    VT_TIME_NOW, &r));
+    assert_true(r.is_verified);
+    assert_true(r.verification_time >= before && r.verification_time <= vt_time_now());
+    assert_true(r.is_collateral_expired);
+    vt_verify_result_cleanup(&r);
+    vt_verifier_free(ver);
+    vector_free(&v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vectors_with_collateral),
-        cmocka_unit_test(vectors_from_bundle_dir),
-        cmocka_unit_test(vectors_without_pck_cache),
-        cmocka_unit_test(vectors_with_evicting_cache),
+        cmocka_unit_test(vectors_with_collateral),   cmocka_unit_test(vectors_from_bundle_dir),
+        cmocka_unit_test(vectors_without_pck_cache), cmocka_unit_test(vectors_with_evicting_cache),
+        cmocka_unit_test(verification_time_now),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
