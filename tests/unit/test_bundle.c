@@ -11,8 +11,9 @@
 #include <veritee/collateral.h>
 
 static const char *const files[] = {
-    "tcb_info.json",  "tcb_info_issuer_chain.pem", "qe_identity.json",
-    "qe_identity_issuer_chain.pem", "pck_crl.der", "root_ca_crl.der",
+    "tcb_info.json",    "tcb_info_issuer_chain.pem",
+    "qe_identity.json", "qe_identity_issuer_chain.pem",
+    "pck_crl.der",      "root_ca_crl.der",
 };
 
 static void assert_same_as_file(const char *vector, const char *file, const uint8_t *buf,

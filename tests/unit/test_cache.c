@@ -19,12 +19,12 @@ typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int calls;
-    int fail_with;      /* when non-zero, fetch fails with this code */
-    useconds_t delay;   /* per fetch */
-    bool is_gated;      /* fetch waits for open_gate */
+    int fail_with;    /* when non-zero, fetch fails with this code */
+    useconds_t delay; /* per fetch */
+    bool is_gated;    /* fetch waits for open_gate */
     bool has_started;
     bool is_gate_open;
-    vt_time_t now;      /* the fake clock */
+    vt_time_t now; /* the fake clock */
 } source_t;
 
 static source_t source;
@@ -223,8 +223,8 @@ static void failures_are_not_cached(void **state)
     X509_gmtime_adj(X509_getm_notAfter(other), 60);
     assert_true(X509_sign(other, key, EVP_sha256()) > 0);
     for (int i = 0; i < 2; i++)
-        vt_assert_rc(vt_collateral_cache_get(cache, fake_fetch, &source, other, VT_TEE_SGX,
-                                             FMSPC_B, "processor", &c),
+        vt_assert_rc(vt_collateral_cache_get(cache, fake_fetch, &source, other, VT_TEE_SGX, FMSPC_B,
+                                             "processor", &c),
                      VT_E_UNTRUSTED);
     assert_int_equal(calls(), 4);
     X509_free(other);
@@ -334,9 +334,9 @@ static void rejects_bad_arguments(void **state)
     vt_assert_rc(vt_collateral_cache_get(cache, fake_fetch, &source, root, (vt_tee_t)7, FMSPC_A,
                                          "processor", &c),
                  VT_E_INVALID_ARG);
-    vt_assert_rc(vt_collateral_cache_get(cache, NULL, &source, root, VT_TEE_SGX, FMSPC_A,
-                                         "processor", &c),
-                 VT_E_INVALID_ARG);
+    vt_assert_rc(
+        vt_collateral_cache_get(cache, NULL, &source, root, VT_TEE_SGX, FMSPC_A, "processor", &c),
+        VT_E_INVALID_ARG);
     assert_null(c);
     assert_int_equal(calls(), 0);
     vt_collateral_cache_free(cache);

@@ -249,8 +249,8 @@ static void rejects_tampered_documents(void **state)
     assert_non_null(
         strstr(vt_last_error(), "tcb info: signature does not verify with the tcb signing key"));
     vt_assert_rc(check_mutated(V, flip_qe_svn), VT_E_SIGNATURE);
-    assert_non_null(strstr(vt_last_error(),
-                           "qe identity: signature does not verify with the tcb signing key"));
+    assert_non_null(
+        strstr(vt_last_error(), "qe identity: signature does not verify with the tcb signing key"));
     vt_assert_rc(check_mutated(V, flip_tcb_signature), VT_E_SIGNATURE);
     assert_non_null(strstr(vt_last_error(), "tcb info"));
     vt_assert_rc(check_mutated(V, flip_qe_signature), VT_E_SIGNATURE);
@@ -338,12 +338,12 @@ static void tcb_chain_tampered_signer(vt_collateral_t *r)
 {
     STACK_OF(X509) *chain = NULL;
     unsigned char *der = NULL;
-    vt_assert_ok(vt_x509_chain_parse_pem(r->tcb_info_issuer_chain, r->tcb_info_issuer_chain_len, 4,
-                                         &chain));
+    vt_assert_ok(
+        vt_x509_chain_parse_pem(r->tcb_info_issuer_chain, r->tcb_info_issuer_chain_len, 4, &chain));
     int n = i2d_X509(sk_X509_value(chain, 0), &der);
     const ASN1_INTEGER *serial = X509_get0_serialNumber(sk_X509_value(chain, 0));
-    uint8_t *at = memmem(der, (size_t)n, ASN1_STRING_get0_data(serial),
-                         (size_t)ASN1_STRING_length(serial));
+    uint8_t *at =
+        memmem(der, (size_t)n, ASN1_STRING_get0_data(serial), (size_t)ASN1_STRING_length(serial));
     assert_non_null(at);
     at[ASN1_STRING_length(serial) - 1] ^= 0x01;
     X509 *tampered = NULL;
@@ -543,8 +543,8 @@ static void shares_between_threads(void **state)
     load(PLATFORM_CRL_VECTOR, &raw);
     vt_assert_ok(vt_collateral_check(&raw, root, &c));
     for (int i = 0; i < 8; i++)
-        assert_int_equal(pthread_create(&t[i], NULL, i % 2 ? ref_unref_many : verify_pck_crl_many, c),
-                         0);
+        assert_int_equal(
+            pthread_create(&t[i], NULL, i % 2 ? ref_unref_many : verify_pck_crl_many, c), 0);
     for (int i = 0; i < 8; i++) {
         void *ret;
         pthread_join(t[i], &ret);
