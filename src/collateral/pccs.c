@@ -181,6 +181,26 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/*
+ * Error details quote request URLs, and details end up in logs: a URL carrying
+ * credentials (user:password@host) would leak them, so such URLs are refused. PCS/PCCS
+ * authenticate with headers, never with URL userinfo.
+ */
+static int reject_userinfo(const char *url)
+{
+    CURLU *u = curl_url();
+    char *user = NULL;
+    VT_ENSURE(u != NULL, VT_E_NOMEM, "pccs: out of memory");
+    CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, 0);
+    bool has_user = uc == CURLUE_OK && curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK;
+    curl_free(user);
+    curl_url_cleanup(u);
+    VT_ENSURE(uc == CURLUE_OK, VT_E_INVALID_ARG, "pccs: invalid url (%s)", curl_url_strerror(uc));
+    VT_ENSURE(!has_user, VT_E_INVALID_ARG,
+              "pccs: url carries credentials (user@host); they are not supported");
+    return 0;
+}
+
 static int session_open(session_t *s, const vt_pccs_options_t *opts)
 {
     VT_ENSURE(opts->base_url != NULL && opts->timeout_ms >= 0, VT_E_INVALID_ARG,
@@ -191,6 +211,8 @@ static int session_open(session_t *s, const vt_pccs_options_t *opts)
     size_t base_len = strlen(opts->base_url);
     while (base_len > 0 && opts->base_url[base_len - 1] == '/') base_len--;
     VT_ENSURE(base_len > 0 && base_len < URL_MAX, VT_E_INVALID_ARG, "pccs: invalid base_url");
+    VT_GUARD(reject_userinfo(opts->base_url));
+    if (opts->root_ca_crl_url != NULL) VT_GUARD(reject_userinfo(opts->root_ca_crl_url));
     *s = (session_t){.opts = opts, .base_len = (int)base_len};
     s->curl = curl_easy_init();
     VT_ENSURE(s->curl != NULL, VT_E_NOMEM, "pccs: curl_easy_init failed");

@@ -303,6 +303,14 @@ static void reports_transport_errors(void **state)
     t.opts.ca_file = NULL;
     vt_assert_rc(fetch(&t, &c), VT_E_NETWORK);
     assert_null(c.tcb_info);
+    /* Credentials in a URL would reach logs through error details: refused up front. */
+    snprintf(t.url, sizeof(t.url), "http://user:s3cret@127.0.0.1:%d", server_port);
+    vt_assert_rc(fetch(&t, &c), VT_E_INVALID_ARG);
+    assert_null(strstr(vt_last_error(), "s3cret"));
+    snprintf(t.url, sizeof(t.url), "http://127.0.0.1:%d", server_port);
+    t.opts.root_ca_crl_url = "https://admin@127.0.0.1/crl";
+    vt_assert_rc(fetch(&t, &c), VT_E_INVALID_ARG);
+    assert_null(c.tcb_info);
 }
 
 static void rejects_bad_arguments(void **state)
