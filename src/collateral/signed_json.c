@@ -204,7 +204,7 @@ static int decode_signature(const json_t *root, const char *what, uint8_t sig[VT
 static int locate_body(vt_signed_json_t *sj, const uint8_t *buf, size_t len, const char *key,
                        const char *what)
 {
-    size_t off, n;
+    size_t off = 0, n = 0;
     json_t *again = NULL;
 
     if (vt_signed_json_find_span(buf, len, key, &off, &n) < 0)

@@ -10,7 +10,7 @@ set -uo pipefail
 VT_BUILD_DIR=${VT_BUILD_DIR:-build}
 VT_SOURCE_DIR=${VT_SOURCE_DIR:-.}
 VT_VECTORS_DIR=${VT_VECTORS_DIR:-$VT_SOURCE_DIR/tests/vectors}
-VERITEE=${VERITEE:-$VT_BUILD_DIR/src/cli/veritee}
+VERITEE=${VERITEE:-$VT_BUILD_DIR/veritee}
 [[ $VERITEE == /* ]] || VERITEE=$PWD/$VERITEE
 
 # The interpreter itself, not a version-manager shim (pyenv's costs ~0.5 s a call).
