@@ -350,6 +350,54 @@ static void test_errno_mapping(void **state)
     }
 }
 
+/* Feeds a FIFO in small chunks, as a slow pseudo-file or FUSE daemon might. */
+typedef struct {
+    char path[512];
+    const uint8_t *data;
+    size_t len;
+    size_t chunk;
+} feeder_t;
+
+static void *feed(void *p)
+{
+    feeder_t *fd = p;
+    FILE *fp = fopen(fd->path, "wb");
+    if (fp == NULL) return NULL;
+    setvbuf(fp, NULL, _IONBF, 0);
+    for (size_t off = 0; off < fd->len; off += fd->chunk) {
+        size_t n = fd->len - off < fd->chunk ? fd->len - off : fd->chunk;
+        if (fwrite(fd->data + off, 1, n, fp) != n) break;
+        if (off % (64 * fd->chunk) == 0) usleep(100);
+    }
+    fclose(fp);
+    return NULL;
+}
+
+/* The quote arrives in pieces: the provider reads to EOF from its one handle. */
+static void test_quote_in_chunks(void **state)
+{
+    fixture_t *f = *state;
+    static const size_t chunks[] = {1, 7, 500, 4096};
+    pthread_t th;
+
+    for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        feeder_t fd = {.data = f->quote, .len = f->quote_len, .chunk = chunks[i]};
+        snprintf(fd.path, sizeof(fd.path), "%s/quote", f->dir);
+        unlink(fd.path);
+        assert_int_equal(mkfifo(fd.path, 0600), 0);
+        assert_int_equal(pthread_create(&th, NULL, feed, &fd), 0);
+        vt_attester_t *a = new_gramine();
+        uint8_t *ev = NULL;
+        size_t len = 0;
+        vt_assert_ok(vt_attester_get_evidence(a, f->rd, &ev, &len));
+        assert_int_equal(pthread_join(th, NULL), 0);
+        assert_int_equal(len, f->quote_len);
+        assert_memory_equal(ev, f->quote, len);
+        free(ev);
+        vt_attester_free(a);
+    }
+}
+
 typedef struct {
     vt_attester_t *a;
     const uint8_t *rd;
@@ -398,6 +446,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sealing_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errno_mapping, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quote_in_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

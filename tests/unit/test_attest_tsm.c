@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,6 +35,7 @@ typedef struct {
     uint8_t inblob[VT_REPORT_DATA_LEN + 1];
     size_t inblob_len;
     bool is_name_ok;
+    pthread_mutex_t *lock; /* set when several threads share the fake */
 } fake_t;
 
 static void put(const char *dir, const char *name, const void *data, size_t len)
@@ -80,7 +82,7 @@ static void on_inblob(fake_t *f, const char *dir)
 {
     uint8_t text[32] = {0};
     char next[32];
-    int step = f->gen_step[f->inblob_writes];
+    int step = f->inblob_writes <= VT_TSM_ATTEMPTS ? f->gen_step[f->inblob_writes] : 0;
 
     f->inblob_len = get(dir, "inblob", f->inblob, sizeof(f->inblob));
     f->inblob_writes++;
@@ -105,9 +107,12 @@ static void on_removing(fake_t *f, const char *dir)
 
 static void fake_hook(vt_tsm_event_t ev, const char *dir, void *arg)
 {
-    if (ev == VT_TSM_EV_CREATED) on_created(arg, dir);
-    if (ev == VT_TSM_EV_INBLOB_WRITTEN) on_inblob(arg, dir);
-    if (ev == VT_TSM_EV_REMOVING) on_removing(arg, dir);
+    fake_t *f = arg;
+    if (f->lock) pthread_mutex_lock(f->lock);
+    if (ev == VT_TSM_EV_CREATED) on_created(f, dir);
+    if (ev == VT_TSM_EV_INBLOB_WRITTEN) on_inblob(f, dir);
+    if (ev == VT_TSM_EV_REMOVING) on_removing(f, dir);
+    if (f->lock) pthread_mutex_unlock(f->lock);
 }
 
 static int root_entries(const fake_t *f)
@@ -397,6 +402,50 @@ static void test_gramine_only_calls(void **state)
     vt_attester_free(a);
 }
 
+typedef struct {
+    vt_attester_t *a;
+    const uint8_t *rd;
+    int failures;
+} thread_arg_t;
+
+static void *worker(void *p)
+{
+    thread_arg_t *t = p;
+    for (int i = 0; i < 20; i++) {
+        uint8_t *ev = NULL;
+        size_t len = 0;
+        if (vt_attester_get_evidence(t->a, t->rd, &ev, &len) != 0) t->failures++;
+        free(ev);
+    }
+    return NULL;
+}
+
+/* Concurrent requests on one attester: each gets its own entry, all are removed. */
+static void test_threads(void **state)
+{
+    fixture_t *fx = *state;
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_t th[6];
+    thread_arg_t args[6];
+
+    fx->fake.lock = &lock;
+    vt_attester_t *a = new_tsm(&fx->fake);
+    fx->fake.created = fx->fake.removed = fx->fake.inblob_writes = 0;
+    for (int i = 0; i < 6; i++) {
+        args[i] = (thread_arg_t){.a = a, .rd = fx->tdx_rd};
+        assert_int_equal(pthread_create(&th[i], NULL, worker, &args[i]), 0);
+    }
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(args[i].failures, 0);
+    }
+    assert_int_equal(fx->fake.created, 6 * 20);
+    assert_int_equal(fx->fake.removed, 6 * 20);
+    assert_int_equal(fx->fake.inblob_writes, 6 * 20);
+    assert_int_equal(root_entries(&fx->fake), 0);
+    vt_attester_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +458,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_provider, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gramine_only_calls, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
