@@ -82,6 +82,18 @@ VT_API void vt_collateral_cleanup(vt_collateral_t *c);
 VT_API VT_MUST_CHECK VT_NONNULL(1, 2) int vt_collateral_load_dir(const char *dir,
                                                                  vt_collateral_t *out);
 
+/**
+ * Like vt_collateral_load_dir, for one quote's TEE and PCK CA: for VT_TEE_TDX it prefers
+ * tdx_tcb_info.json and tdx_qe_identity.json when present; for pck_ca "processor" or
+ * "platform" it prefers pck_crl_<pck_ca>.der and pck_crl_<pck_ca>_issuer_chain.pem
+ * when the CRL is present; otherwise it reads the vector names. pck_ca may be NULL.
+ * A simulated platform directory (veritee/sim.h) has this layout.
+ * @returns as vt_collateral_load_dir; VT_E_INVALID_ARG for another pck_ca.
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(1, 4) int vt_collateral_load_dir_for(const char *dir, vt_tee_t tee,
+                                                                     const char *pck_ca,
+                                                                     vt_collateral_t *out);
+
 /** Options for fetching from a PCCS or Intel PCS. */
 typedef struct {
     const char *base_url; /* e.g. "https://pccs.example:8081" (the /sgx|tdx/certification/v4 part is added) */

@@ -67,10 +67,8 @@ out:
 static int fetch_dir(void *ctx, vt_tee_t tee, const uint8_t fmspc[static VT_FMSPC_LEN],
                      const char *pck_ca, vt_collateral_t *out)
 {
-    (void)tee;
     (void)fmspc;
-    (void)pck_ca;
-    return vt_collateral_load_dir((const char *)ctx, out);
+    return vt_collateral_load_dir_for((const char *)ctx, tee, pck_ca, out);
 }
 
 static int fetch_pccs(void *ctx, vt_tee_t tee, const uint8_t fmspc[static VT_FMSPC_LEN],

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* vt_collateral_load_dir: the vector file names, the optional PCK CRL chain, size caps. */
+/*
+ * vt_collateral_load_dir: the vector file names, the optional PCK CRL chain, size caps;
+ * vt_collateral_load_dir_for: TDX documents and per-CA PCK CRLs preferred when present.
+ */
 #include "test_util.h"
 
 #include <stdio.h>
@@ -125,12 +128,78 @@ static void caps_file_sizes(void **state)
     remove_bundle(dir);
 }
 
+/* Writes text as dir/name (a marker the test can recognize in the loaded collateral). */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void drop_file(const char *dir, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    unlink(path);
+}
+
+/* vt_collateral_load_dir_for: TDX documents and per-CA PCK CRLs when present. */
+static void load_dir_for_prefers_specific_files(void **state)
+{
+    (void)state;
+    char dir[64];
+    vt_collateral_t c = {0};
+    make_bundle(dir, sizeof(dir), NULL, NULL);
+
+    /* nothing specific present: the vector names, for any tee and CA */
+    vt_assert_ok(vt_collateral_load_dir_for(dir, VT_TEE_TDX, "platform", &c));
+    assert_null(strstr((const char *)c.tcb_info, "tdx-marker"));
+    vt_collateral_cleanup(&c);
+
+    put_file(dir, "tdx_tcb_info.json", "tdx-marker-tcb");
+    put_file(dir, "tdx_qe_identity.json", "tdx-marker-qe");
+    put_file(dir, "pck_crl_platform.der", "platform-crl");
+    put_file(dir, "pck_crl_platform_issuer_chain.pem", "platform-chain");
+    vt_assert_ok(vt_collateral_load_dir_for(dir, VT_TEE_TDX, "platform", &c));
+    assert_string_equal((const char *)c.tcb_info, "tdx-marker-tcb");
+    assert_string_equal((const char *)c.qe_identity, "tdx-marker-qe");
+    assert_string_equal((const char *)c.pck_crl, "platform-crl");
+    assert_string_equal((const char *)c.pck_crl_issuer_chain, "platform-chain");
+    vt_collateral_cleanup(&c);
+
+    /* SGX ignores the TDX files; another CA keeps the vector CRL */
+    vt_assert_ok(vt_collateral_load_dir_for(dir, VT_TEE_SGX, "processor", &c));
+    assert_null(strstr((const char *)c.tcb_info, "tdx-marker"));
+    assert_true(c.pck_crl_len > 0 && c.pck_crl[0] == 0x30); /* the vector's DER */
+    assert_null(c.pck_crl_issuer_chain);
+    vt_collateral_cleanup(&c);
+
+    /* vt_collateral_load_dir is unchanged: vector names only */
+    vt_assert_ok(vt_collateral_load_dir(dir, &c));
+    assert_null(strstr((const char *)c.tcb_info, "tdx-marker"));
+    vt_collateral_cleanup(&c);
+
+    /* a pck_ca that is not a CA name never reaches the file system */
+    vt_assert_rc(vt_collateral_load_dir_for(dir, VT_TEE_SGX, "../platform", &c),
+                 VT_E_INVALID_ARG);
+    assert_null(c.tcb_info);
+    static const char *const extra[] = {"tdx_tcb_info.json", "tdx_qe_identity.json",
+                                        "pck_crl_platform.der",
+                                        "pck_crl_platform_issuer_chain.pem"};
+    for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) drop_file(dir, extra[i]);
+    remove_bundle(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loads_every_vector),
         cmocka_unit_test(names_a_missing_file),
         cmocka_unit_test(caps_file_sizes),
+        cmocka_unit_test(load_dir_for_prefers_specific_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
