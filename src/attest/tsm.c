@@ -63,14 +63,18 @@ static int entry_create(const vt_attester_t *a, entry_t *e)
     VT_BAIL(VT_E_IO, MOD ": no free report entry name in %s", a->dir);
 }
 
-static int entry_remove(const vt_attester_t *a, entry_t *e)
+/*
+ * Removes the entry. A failure is reported only when is_reporting: on a path that has
+ * already failed, the first error is the one the caller needs, and reporting the
+ * removal would overwrite its detail.
+ */
+static int entry_remove(const vt_attester_t *a, entry_t *e, bool is_reporting)
 {
     if (!e->is_created) return 0;
     fire(a, VT_TSM_EV_REMOVING, e);
     e->is_created = false;
-    if (rmdir(e->path) != 0)
-        return vt_attest_errno_rc(errno, MOD, NULL, "rmdir report entry", HINT_ROOT);
-    return 0;
+    if (rmdir(e->path) == 0 || !is_reporting) return 0;
+    return vt_attest_errno_rc(errno, MOD, NULL, "rmdir report entry", HINT_ROOT);
 }
 
 /* Reads a small text attribute ("%s\n" or "%u\n" in the kernel) without its newline. */
@@ -182,7 +186,7 @@ static int tsm_get_evidence(vt_attester_t *a, const uint8_t rd[static VT_REPORT_
     VT_TRY(check_outblob(tee, buf, n, rd));
     rc = 0;
 out:;
-    int rm = entry_remove(a, &e);
+    int rm = entry_remove(a, &e, rc == 0);
     if (rc == 0) rc = rm;
     if (rc == 0) {
         uint8_t *shrunk = realloc(buf, n);
@@ -216,7 +220,7 @@ int vt_tsm_attester_new(const char *root, vt_tsm_hook_fn hook, void *hook_arg, v
     VT_TRY(read_provider(&e, &a->tee));
     rc = 0;
 out:;
-    int rm = entry_remove(a, &e);
+    int rm = entry_remove(a, &e, rc == 0);
     if (rc == 0) rc = rm;
     if (rc == 0) {
         *out = a;

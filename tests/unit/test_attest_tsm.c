@@ -386,6 +386,12 @@ static void test_remove_failure(void **state)
     assert_non_null(strstr(vt_last_error(), "rmdir report entry"));
     assert_null(ev);
     assert_int_equal(root_entries(&fx->fake), 1);
+
+    /* On a path that failed already, the first error is kept. */
+    fx->fake.has_outblob = false;
+    vt_assert_rc(vt_attester_get_evidence(a, fx->tdx_rd, &ev, &len), VT_E_NOT_FOUND);
+    assert_non_null(strstr(vt_last_error(), "outblob"));
+    assert_int_equal(root_entries(&fx->fake), 2);
     vt_attester_free(a);
 }
 
