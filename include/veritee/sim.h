@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 #define VT_SIM_PLATFORMS_MAX 64
-#define VT_SIM_SECRET_LEN 32
+#define VT_SIM_SECRET_LEN    32
 
 /* The FMSPC used when none is given. */
 extern VT_API const uint8_t vt_sim_default_fmspc[VT_FMSPC_LEN];
@@ -80,7 +80,7 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 2) int vt_sim_init(const char *dir,
  * VT_E_INVALID_ARG for anything else.
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 2) int vt_sim_tcb_status_parse(const char *name,
-                                                                   vt_tcb_status_t *out);
+                                                                  vt_tcb_status_t *out);
 
 /* ---- A loaded platform ----------------------------------------------------------- */
 
@@ -101,8 +101,9 @@ VT_API VT_NONNULL(1, 2) void vt_sim_platform_get_pck_ext(const vt_sim_platform_t
                                                          vt_pck_ext_t *out);
 
 /** The TDX module's TEE_TCB_SVN the platform reports in TD quotes. */
-VT_API VT_NONNULL(1, 2) void vt_sim_platform_get_tee_tcb_svn(
-    const vt_sim_platform_t *p, uint8_t out[static VT_TEE_TCB_SVN_LEN]);
+VT_API VT_NONNULL(1,
+                  2) void vt_sim_platform_get_tee_tcb_svn(const vt_sim_platform_t *p,
+                                                          uint8_t out[static VT_TEE_TCB_SVN_LEN]);
 
 /* ---- Quoting ----------------------------------------------------------------------- */
 

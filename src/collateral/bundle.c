@@ -50,8 +50,8 @@ int vt_collateral_load_dir(const char *dir, vt_collateral_t *out)
 static int check_pck_ca(const char *pck_ca)
 {
     VT_ENSURE(pck_ca == NULL || strcmp(pck_ca, "processor") == 0 || strcmp(pck_ca, "platform") == 0,
-              VT_E_INVALID_ARG, "collateral bundle: pck ca \"%.16s\", expected processor or platform",
-              pck_ca);
+              VT_E_INVALID_ARG,
+              "collateral bundle: pck ca \"%.16s\", expected processor or platform", pck_ca);
     return 0;
 }
 

@@ -12,7 +12,9 @@
 #include "common/error.h"
 #include "sim/sim_internal.h"
 
-#define ZERO48 "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+#define ZERO48                                                                                     \
+    "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" \
+    "0000"
 
 static const char *const comp_category[3][2] = {
     {"BIOS", "Early Microcode Update"},
@@ -23,8 +25,8 @@ static const char *const comp_category[3][2] = {
 /* json_object_set_new that fails on NULL values (allocation) and keeps order. */
 static int put(json_t *o, const char *key, json_t *v)
 {
-    VT_ENSURE(v != NULL && json_object_set_new(o, key, v) == 0, VT_E_NOMEM,
-              "sim: json member %s", key);
+    VT_ENSURE(v != NULL && json_object_set_new(o, key, v) == 0, VT_E_NOMEM, "sim: json member %s",
+              key);
     return 0;
 }
 
@@ -86,7 +88,8 @@ static int put_tcb_levels(json_t *body, vt_tee_t tee)
         VT_GUARD(put(level, "tcb", tcb));
         VT_GUARD(put_components(tcb, "sgxtcbcomponents", l[i].sgx_svn, true));
         VT_GUARD(put(tcb, "pcesvn", json_integer(l[i].pce_svn)));
-        if (tee == VT_TEE_TDX) VT_GUARD(put_components(tcb, "tdxtcbcomponents", l[i].tdx_svn, false));
+        if (tee == VT_TEE_TDX)
+            VT_GUARD(put_components(tcb, "tdxtcbcomponents", l[i].tdx_svn, false));
         VT_GUARD(put_status(level, l[i].tcb_date, l[i].status, l[i].advisories));
     }
     return 0;

@@ -35,9 +35,9 @@ static int set_name(X509_NAME *n, const char *cn)
 {
     static const char *const fields[][2] = {
         {"O", "Veritee"}, {"L", "Santa Clara"}, {"ST", "CA"}, {"C", "US"}};
-    VT_GUARD_OSSL(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn,
-                                             -1, -1, 0),
-                  VT_E_CRYPTO, "sim: subject cn");
+    VT_GUARD_OSSL(
+        X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0),
+        VT_E_CRYPTO, "sim: subject cn");
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
         VT_GUARD_OSSL(X509_NAME_add_entry_by_txt(n, fields[i][0], MBSTRING_UTF8,
                                                  (const unsigned char *)fields[i][1], -1, -1, 0),
@@ -217,7 +217,8 @@ out:
     return rc;
 }
 
-int vt_sim_sign(EVP_PKEY *key, const uint8_t *data, size_t len, uint8_t sig[static VT_ECDSA_SIG_LEN])
+int vt_sim_sign(EVP_PKEY *key, const uint8_t *data, size_t len,
+                uint8_t sig[static VT_ECDSA_SIG_LEN])
 {
     int rc = VT_E_INTERNAL;
     uint8_t der[80];

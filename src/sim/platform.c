@@ -17,7 +17,7 @@
 #include "sim/sim_internal.h"
 
 #define PLATFORM_JSON_MAX (16 * 1024)
-#define KEY_PEM_MAX (16 * 1024)
+#define KEY_PEM_MAX       (16 * 1024)
 
 static int write_private(const char *pdir, const char *name, const uint8_t *data, size_t len)
 {
@@ -45,15 +45,14 @@ static json_t *hex_json(const uint8_t *b, size_t n)
 static int platform_json(const vt_sim_platform_record_t *r, char **out)
 {
     const vt_pck_ext_t *e = r->pck;
-    json_t *o = json_pack("{s:I,s:s,s:b,s:o,s:o,s:o,s:i,s:o,s:o,s:i,s:o,s:i,s:i}", "index",
-                          (json_int_t)r->index, "ca", r->is_platform_ca ? "platform" : "processor",
-                          "revoked", r->is_revoked, "ppid", hex_json(e->ppid, VT_PPID_LEN),
-                          "cpusvn", hex_json(e->cpu_svn, VT_CPUSVN_LEN), "tcb_comp_svn",
-                          hex_json(e->comp_svn, VT_PCK_TCB_COMPONENTS), "pcesvn", e->pce_svn,
-                          "pceid", hex_json(e->pce_id, VT_PCE_ID_LEN), "fmspc",
-                          hex_json(e->fmspc, VT_FMSPC_LEN), "sgx_type", (int)e->sgx_type,
-                          "tee_tcb_svn", hex_json(r->tee_tcb_svn, VT_TEE_TCB_SVN_LEN),
-                          "qe_isvsvn", VT_SIM_QE_ISVSVN, "td_qe_isvsvn", VT_SIM_TD_QE_ISVSVN);
+    json_t *o = json_pack(
+        "{s:I,s:s,s:b,s:o,s:o,s:o,s:i,s:o,s:o,s:i,s:o,s:i,s:i}", "index", (json_int_t)r->index,
+        "ca", r->is_platform_ca ? "platform" : "processor", "revoked", r->is_revoked, "ppid",
+        hex_json(e->ppid, VT_PPID_LEN), "cpusvn", hex_json(e->cpu_svn, VT_CPUSVN_LEN),
+        "tcb_comp_svn", hex_json(e->comp_svn, VT_PCK_TCB_COMPONENTS), "pcesvn", e->pce_svn, "pceid",
+        hex_json(e->pce_id, VT_PCE_ID_LEN), "fmspc", hex_json(e->fmspc, VT_FMSPC_LEN), "sgx_type",
+        (int)e->sgx_type, "tee_tcb_svn", hex_json(r->tee_tcb_svn, VT_TEE_TCB_SVN_LEN), "qe_isvsvn",
+        VT_SIM_QE_ISVSVN, "td_qe_isvsvn", VT_SIM_TD_QE_ISVSVN);
     VT_ENSURE(o != NULL, VT_E_NOMEM, "sim: platform.json");
     *out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(o);
@@ -108,8 +107,8 @@ static int load_pck_ext(const vt_sim_buf_t *chain, vt_pck_ext_t *out)
     unsigned char *der = NULL;
 
     VT_TRY(vt_x509_chain_parse_pem(chain->data, chain->len, 3, &certs));
-    VT_TRY_ENSURE(sk_X509_num(certs) == 3, VT_E_MALFORMED, "sim: pck_cert.pem: %d certificates, expected 3",
-                  sk_X509_num(certs));
+    VT_TRY_ENSURE(sk_X509_num(certs) == 3, VT_E_MALFORMED,
+                  "sim: pck_cert.pem: %d certificates, expected 3", sk_X509_num(certs));
     int n = i2d_X509(sk_X509_value(certs, 0), &der);
     VT_TRY_ENSURE(n > 0, VT_E_CRYPTO, "sim: pck certificate encoding");
     VT_TRY(vt_pck_ext_from_cert_der(der, (size_t)n, out));

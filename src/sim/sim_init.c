@@ -15,17 +15,17 @@
 #include "common/file.h"
 #include "sim/sim_internal.h"
 
-#define DAY (24 * 3600)
-#define YEAR (365 * DAY)
+#define DAY            (24 * 3600)
+#define YEAR           (365 * DAY)
 #define ROOT_NOT_AFTER 2524607999 /* 2049-12-31T23:59:59Z, as Intel's root */
-#define CRL_BASE "https://sim.veritee.invalid/sgx/certification/v4"
+#define CRL_BASE       "https://sim.veritee.invalid/sgx/certification/v4"
 
 const uint8_t vt_sim_default_fmspc[VT_FMSPC_LEN] = {0x00, 0x90, 0x6e, 0xd5, 0x00, 0x00};
 
 typedef struct {
     EVP_PKEY *root_key, *ca_key[2], *tcb_key; /* owned; ca 0 Processor, 1 Platform */
-    X509 *root, *ca[2], *tcb;                  /* owned */
-    X509 *pck[VT_SIM_PLATFORMS_MAX];           /* owned */
+    X509 *root, *ca[2], *tcb;                 /* owned */
+    X509 *pck[VT_SIM_PLATFORMS_MAX];          /* owned */
     size_t count;
     vt_time_t now;
 } sim_pki_t;
@@ -50,9 +50,15 @@ static void pki_cleanup(sim_pki_t *k)
 
 static int issue_cas(sim_pki_t *k)
 {
-    vt_sim_cert_spec_t s = {VT_SIM_CERT_ROOT, "Veritee SIMULATED SGX Root CA", NULL, NULL, NULL,
+    vt_sim_cert_spec_t s = {VT_SIM_CERT_ROOT,
+                            "Veritee SIMULATED SGX Root CA",
+                            NULL,
+                            NULL,
+                            NULL,
                             "https://sim.veritee.invalid/VeriteeSimulatedSGXRootCA.der",
-                            k->now - DAY, ROOT_NOT_AFTER, NULL};
+                            k->now - DAY,
+                            ROOT_NOT_AFTER,
+                            NULL};
     VT_GUARD(vt_sim_key_new(&k->root_key));
     s.key = s.issuer_key = k->root_key;
     VT_GUARD(vt_sim_cert_new(&s, &k->root));
@@ -79,7 +85,8 @@ static int make_pck_ext(const vt_sim_init_options_t *o, const vt_sim_tcb_level_t
 {
     *e = (vt_pck_ext_t){.pce_svn = l->pce_svn};
     VT_GUARD(vt_sim_random(e->ppid, sizeof(e->ppid)));
-    for (size_t c = 0; c < VT_PCK_TCB_COMPONENTS; c++) e->comp_svn[c] = e->cpu_svn[c] = l->sgx_svn[c];
+    for (size_t c = 0; c < VT_PCK_TCB_COMPONENTS; c++)
+        e->comp_svn[c] = e->cpu_svn[c] = l->sgx_svn[c];
     bool zero = true;
     for (size_t c = 0; c < VT_FMSPC_LEN; c++) zero = zero && o->fmspc[c] == 0;
     for (size_t c = 0; c < VT_FMSPC_LEN; c++)
@@ -109,16 +116,23 @@ static int make_platform(const char *dir, const vt_sim_init_options_t *o, sim_pk
     VT_TRY(vt_sim_key_new(&att_key));
     VT_TRY(make_pck_ext(o, l, i, &ext));
     VT_TRY(vt_sim_path(dp, sizeof(dp), CRL_BASE "/pckcrl?ca=%s&encoding=der", ca_name[ca]));
-    vt_sim_cert_spec_t s = {VT_SIM_CERT_PCK, "Veritee SIMULATED SGX PCK Certificate", pck_key,
-                            k->ca[ca], k->ca_key[ca], dp, k->now - DAY, k->now + 7 * YEAR, &ext};
+    vt_sim_cert_spec_t s = {VT_SIM_CERT_PCK,
+                            "Veritee SIMULATED SGX PCK Certificate",
+                            pck_key,
+                            k->ca[ca],
+                            k->ca_key[ca],
+                            dp,
+                            k->now - DAY,
+                            k->now + 7 * YEAR,
+                            &ext};
     VT_TRY(vt_sim_cert_new(&s, &k->pck[i]));
     k->count = i + 1;
     X509 *certs[3] = {k->pck[i], k->ca[ca], k->root};
     VT_TRY(vt_sim_chain_pem(certs, 3, &chain));
     VT_TRY(vt_sim_random(secret, sizeof(secret)));
-    vt_sim_platform_record_t r = {i,   pck_key,        att_key,      &chain,
-                                  secret, &ext, l->tdx_svn, ca == 1,
-                                  o->tcb_status == VT_TCB_REVOKED};
+    vt_sim_platform_record_t r = {i,          pck_key, att_key,
+                                  &chain,     secret,  &ext,
+                                  l->tdx_svn, ca == 1, o->tcb_status == VT_TCB_REVOKED};
     VT_TRY(vt_sim_platform_save(dir, &r));
     rc = 0;
 out:
@@ -223,8 +237,8 @@ static int make_dirs(const char *dir)
     char path[4096];
     VT_GUARD(vt_sim_mkdir(dir, 0755));
     VT_GUARD(vt_sim_path(path, sizeof(path), "%s/private", dir));
-    VT_ENSURE(mkdir(path, 0700) == 0, errno == EEXIST ? VT_E_INVALID_ARG : VT_E_IO,
-              "sim: %s: %s", path, errno == EEXIST ? "a platform already exists here" : strerror(errno));
+    VT_ENSURE(mkdir(path, 0700) == 0, errno == EEXIST ? VT_E_INVALID_ARG : VT_E_IO, "sim: %s: %s",
+              path, errno == EEXIST ? "a platform already exists here" : strerror(errno));
     VT_ENSURE(chmod(path, 0700) == 0, VT_E_IO, "sim: chmod %s: %s", path, strerror(errno));
     VT_GUARD(vt_sim_path(path, sizeof(path), "%s/private/platforms", dir));
     return vt_sim_mkdir(path, 0700);

@@ -32,10 +32,10 @@ typedef enum {
 typedef struct {
     vt_sim_cert_kind_t kind;
     const char *cn;
-    EVP_PKEY *key;          /* borrowed: the subject's key */
-    X509 *issuer;           /* borrowed; NULL for the self-signed root */
-    EVP_PKEY *issuer_key;   /* borrowed; the root's own key for the root */
-    const char *crl_dp;     /* cRLDistributionPoints URI */
+    EVP_PKEY *key;        /* borrowed: the subject's key */
+    X509 *issuer;         /* borrowed; NULL for the self-signed root */
+    EVP_PKEY *issuer_key; /* borrowed; the root's own key for the root */
+    const char *crl_dp;   /* cRLDistributionPoints URI */
     vt_time_t not_before;
     vt_time_t not_after;
     const vt_pck_ext_t *sgx; /* borrowed; PCK only: the SGX extension values */
@@ -63,8 +63,8 @@ VT_MUST_CHECK int vt_sim_random(uint8_t *out, size_t len);
 
 /* ---- Published TCB levels (tcb_levels.c) -------------------------------------------- */
 
-#define VT_SIM_QE_ISVSVN 8
-#define VT_SIM_TD_QE_ISVSVN 4
+#define VT_SIM_QE_ISVSVN        8
+#define VT_SIM_TD_QE_ISVSVN     4
 #define VT_SIM_TDX_MODULE_MAJOR 1
 #define VT_SIM_TDX_MODULE_MINOR 5
 
@@ -106,9 +106,9 @@ VT_MUST_CHECK int vt_sim_qe_identity_sign(const vt_sim_collateral_spec_t *s, EVP
 /* ---- Platform store (platform.c) ----------------------------------------------------- */
 
 struct vt_sim_platform {
-    EVP_PKEY *pck_key;          /* owned */
-    EVP_PKEY *attestation_key;  /* owned */
-    vt_sim_buf_t chain_pem;     /* owned: PCK leaf, CA, root */
+    EVP_PKEY *pck_key;         /* owned */
+    EVP_PKEY *attestation_key; /* owned */
+    vt_sim_buf_t chain_pem;    /* owned: PCK leaf, CA, root */
     uint8_t secret[VT_SIM_SECRET_LEN];
     vt_pck_ext_t pck;
     uint8_t tee_tcb_svn[VT_TEE_TCB_SVN_LEN];

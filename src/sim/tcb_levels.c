@@ -26,10 +26,14 @@ const uint8_t vt_sim_qe_mrenclave[VT_SGX_MEASUREMENT_LEN] = {
 
 #define MAJ VT_SIM_TDX_MODULE_MAJOR
 #define MIN VT_SIM_TDX_MODULE_MINOR
-#define LEVEL(st, c, pce, t, date, ...)                                                      \
-    {st, {c, c, 2, 2, 3, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0}, pce, {MIN, MAJ, t, 0, 0, 0, 0, 0, 0, \
-                                                                   0, 0, 0, 0, 0, 0, 0},     \
-     date, {__VA_ARGS__}}
+#define LEVEL(st, c, pce, t, date, ...)                                 \
+    {                                                                   \
+        st, {c, c, 2, 2, 3, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0}, pce,      \
+            {MIN, MAJ, t, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, date, \
+        {                                                               \
+            __VA_ARGS__                                                 \
+        }                                                               \
+    }
 
 static const vt_sim_tcb_level_t levels[] = {
     LEVEL(VT_TCB_UP_TO_DATE, 20, 13, 9, "2024-11-13T00:00:00Z", NULL),

@@ -19,7 +19,10 @@ typedef struct {
     bool is_required;
 } td_field_t;
 
-#define FIELD(n, f, req) {n, offsetof(vt_td_report_body_t, f), sizeof(((vt_td_report_body_t *)0)->f), req}
+#define FIELD(n, f, req)                                                                \
+    {                                                                                   \
+        n, offsetof(vt_td_report_body_t, f), sizeof(((vt_td_report_body_t *)0)->f), req \
+    }
 
 static const td_field_t fields[] = {
     FIELD("mrtd", mr_td, true),
@@ -69,7 +72,7 @@ int vt_sim_td_config_parse(const uint8_t *json, size_t len, vt_td_report_body_t 
     root = json_loadb((const char *)json, len, JSON_REJECT_DUPLICATES, &err);
     VT_TRY_ENSURE(root != NULL, VT_E_MALFORMED, "td config: line %d: %s", err.line, err.text);
     VT_TRY_ENSURE(json_is_object(root), VT_E_MALFORMED, "td config: not a json object");
-    json_object_foreach(root, key, value) VT_TRY(decode_member(key, value, &body));
+    json_object_foreach (root, key, value) VT_TRY(decode_member(key, value, &body));
     for (size_t i = 0; i < FIELD_COUNT; i++)
         VT_TRY_ENSURE(!fields[i].is_required || json_object_get(root, fields[i].name) != NULL,
                       VT_E_MALFORMED, "td config: %s is required", fields[i].name);

@@ -31,8 +31,8 @@ static void init(char *dir, vt_tcb_status_t status, size_t n)
 {
     snprintf(dir, 64, "/tmp/vt_sim_pki_XXXXXX");
     assert_non_null(mkdtemp(dir));
-    vt_sim_init_options_t o = {.platform_count = n, .tcb_status = status,
-                               .fmspc = {0x90, 0xc0, 0x6f, 0, 0, 0}};
+    vt_sim_init_options_t o = {
+        .platform_count = n, .tcb_status = status, .fmspc = {0x90, 0xc0, 0x6f, 0, 0, 0}};
     vt_assert_ok(vt_sim_init(dir, &o));
 }
 
@@ -43,7 +43,7 @@ static void read_in(const char *dir, const char *name, uint8_t **buf, size_t *le
     vt_assert_ok(vt_file_read(path, 1 << 20, buf, len));
 }
 
-static STACK_OF(X509) *chain_in(const char *dir, const char *name)
+static STACK_OF(X509) * chain_in(const char *dir, const char *name)
 {
     uint8_t *buf;
     size_t len;
@@ -146,8 +146,8 @@ static void documents_are_signed(void **state)
         vt_assert_ok(vt_qe_identity_parse(buf, len, &id));
         assert_int_equal(id->id, t ? VT_QE_ID_TD_QE : VT_QE_ID_QE);
         assert_int_equal(id->isv_prod_id, t ? 2 : 1);
-        vt_assert_ok(vt_ecdsa_p256_verify(key, id->signed_body, id->signed_body_len,
-                                          id->signature, "qe identity"));
+        vt_assert_ok(vt_ecdsa_p256_verify(key, id->signed_body, id->signed_body_len, id->signature,
+                                          "qe identity"));
         vt_qe_identity_free(id);
         free(buf);
     }

@@ -7,7 +7,7 @@
 
 #include <veritee/sim.h>
 
-#define H8(c) c c c c c c c c
+#define H8(c)  c c c c c c c c
 #define H48(c) H8(c) H8(c) H8(c) H8(c) H8(c) H8(c) H8(c) H8(c) H8(c) H8(c) H8(c) H8(c)
 
 static int parse(const char *text, vt_td_report_body_t *b)
@@ -19,10 +19,17 @@ static void accepts_a_full_config(void **state)
 {
     (void)state;
     vt_td_report_body_t b;
-    const char *text = "{\"mrtd\":\"" H48("a") "\",\"rtmr0\":\"" H48("0") "\",\"rtmr1\":\"" H48("1")
-                       "\",\"rtmr2\":\"" H48("2") "\",\"rtmr3\":\"" H48("3") "\",\"mrconfigid\":\"" H48("c")
-                       "\",\"mrowner\":\"" H48("D") "\",\"mrownerconfig\":\"" H48("e")
-                       "\",\"td_attributes\":\"0000001000000000\",\"xfam\":\"e702060000000000\"}";
+    const char
+        *
+            text = "{\"mrtd\":\"" H48("a") "\",\"rtmr0\":\"" H48("0") "\",\"rtmr1\":\"" H48("1") "\",\"rtmr2\":\"" H48(
+                "2") "\",\"rtmr3\":\"" H48("3") "\",\"mrconfigid\":\"" H48("c") "\",\"mrowner\":"
+                                                                                "\"" H48("D") "\","
+                                                                                              "\"mr"
+                                                                                              "owne"
+                                                                                              "rcon"
+                                                                                              "fig"
+                                                                                              "\":"
+                                                                                              "\"" H48("e") "\",\"td_attributes\":\"0000001000000000\",\"xfam\":\"e702060000000000\"}";
     vt_assert_ok(parse(text, &b));
     assert_int_equal(b.mr_td[0], 0xaa);
     assert_int_equal(b.mr_td[47], 0xaa);
@@ -50,13 +57,13 @@ static void rejects_malformed(void **state)
         "",
         "[]",
         "\"mrtd\"",
-        "{}",                                                    /* mrtd missing */
-        "{\"rtmr0\":\"" H48("0") "\"}",                          /* mrtd missing */
-        "{\"mrtd\":\"" H48("a") "0\"}",                          /* odd length */
-        "{\"mrtd\":\"" H48("a") "00\"}",                         /* too long */
-        "{\"mrtd\":\"" H48("g") "\"}",                           /* not hex */
-        "{\"mrtd\":5}",                                          /* not a string */
-        "{\"mrtd\":\"" H48("a") "\",\"mrtd\":\"" H48("b") "\"}", /* duplicate */
+        "{}",                                                     /* mrtd missing */
+        "{\"rtmr0\":\"" H48("0") "\"}",                           /* mrtd missing */
+        "{\"mrtd\":\"" H48("a") "0\"}",                           /* odd length */
+        "{\"mrtd\":\"" H48("a") "00\"}",                          /* too long */
+        "{\"mrtd\":\"" H48("g") "\"}",                            /* not hex */
+        "{\"mrtd\":5}",                                           /* not a string */
+        "{\"mrtd\":\"" H48("a") "\",\"mrtd\":\"" H48("b") "\"}",  /* duplicate */
         "{\"mrtd\":\"" H48("a") "\",\"rtmr4\":\"" H48("b") "\"}", /* unknown */
         "{\"mrtd\":\"" H48("a") "\",\"td_attributes\":\"00\"}",   /* short */
         "{\"mrtd\":\"" H48("a") "\"} {}",                         /* trailing */

@@ -131,13 +131,41 @@ static void status_case(vt_tcb_status_t status)
     remove_platform(dir);
 }
 
-static void up_to_date(void **s) { (void)s; status_case(VT_TCB_UP_TO_DATE); }
-static void sw_hardening(void **s) { (void)s; status_case(VT_TCB_SW_HARDENING_NEEDED); }
-static void config_needed(void **s) { (void)s; status_case(VT_TCB_CONFIGURATION_NEEDED); }
-static void config_and_sw(void **s) { (void)s; status_case(VT_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED); }
-static void out_of_date(void **s) { (void)s; status_case(VT_TCB_OUT_OF_DATE); }
-static void out_of_date_config(void **s) { (void)s; status_case(VT_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED); }
-static void revoked(void **s) { (void)s; status_case(VT_TCB_REVOKED); }
+static void up_to_date(void **s)
+{
+    (void)s;
+    status_case(VT_TCB_UP_TO_DATE);
+}
+static void sw_hardening(void **s)
+{
+    (void)s;
+    status_case(VT_TCB_SW_HARDENING_NEEDED);
+}
+static void config_needed(void **s)
+{
+    (void)s;
+    status_case(VT_TCB_CONFIGURATION_NEEDED);
+}
+static void config_and_sw(void **s)
+{
+    (void)s;
+    status_case(VT_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED);
+}
+static void out_of_date(void **s)
+{
+    (void)s;
+    status_case(VT_TCB_OUT_OF_DATE);
+}
+static void out_of_date_config(void **s)
+{
+    (void)s;
+    status_case(VT_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED);
+}
+static void revoked(void **s)
+{
+    (void)s;
+    status_case(VT_TCB_REVOKED);
+}
 
 static void intel_root_rejects(void **state)
 {
@@ -280,13 +308,16 @@ static void init_rejects_bad_options(void **state)
 static void tcb_status_words(void **state)
 {
     (void)state;
-    static const char *const words[] = {"uptodate",  "swhardening",           "configneeded",
-                                        "configandswhardening", "outofdate",
-                                        "outofdateconfigneeded", "revoked"};
-    static const vt_tcb_status_t want[] = {
-        VT_TCB_UP_TO_DATE,  VT_TCB_SW_HARDENING_NEEDED, VT_TCB_CONFIGURATION_NEEDED,
-        VT_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED, VT_TCB_OUT_OF_DATE,
-        VT_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED, VT_TCB_REVOKED};
+    static const char *const words[] = {
+        "uptodate",  "swhardening",           "configneeded", "configandswhardening",
+        "outofdate", "outofdateconfigneeded", "revoked"};
+    static const vt_tcb_status_t want[] = {VT_TCB_UP_TO_DATE,
+                                           VT_TCB_SW_HARDENING_NEEDED,
+                                           VT_TCB_CONFIGURATION_NEEDED,
+                                           VT_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED,
+                                           VT_TCB_OUT_OF_DATE,
+                                           VT_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED,
+                                           VT_TCB_REVOKED};
     vt_tcb_status_t s;
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
         vt_assert_ok(vt_sim_tcb_status_parse(words[i], &s));
