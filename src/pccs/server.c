@@ -10,14 +10,43 @@
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/listener.h>
 
 #include "common/error.h"
 #include "server.h"
+
+/* Seconds new connections wait after accept() failed for lack of descriptors. */
+#define ACCEPT_PAUSE_S 1
 
 struct vt_server {
     struct evhttp *http; /* owned */
     vt_server_config_t cfg;
 };
+
+static void on_resume(evutil_socket_t fd, short events, void *arg)
+{
+    (void)fd;
+    (void)events;
+    evconnlistener_enable(arg);
+}
+
+/*
+ * accept() failed with something other than "try again", typically EMFILE. The socket
+ * stays readable, so without this the loop would spin; stop accepting for a moment
+ * instead and let open connections finish or time out. (arg is evhttp's, unused.)
+ */
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+    struct timeval tv = {.tv_sec = ACCEPT_PAUSE_S};
+    int err = EVUTIL_SOCKET_ERROR();
+
+    (void)arg;
+    fprintf(stderr, "veritee-pccs: accept: %s; pausing new connections for %d s\n",
+            evutil_socket_error_to_string(err), ACCEPT_PAUSE_S);
+    evconnlistener_disable(l);
+    if (event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT, on_resume, l, &tv) != 0)
+        evconnlistener_enable(l);
+}
 
 /*
  * Wraps each accepted connection in TLS. evhttp falls back to a plain socket when this
@@ -82,6 +111,7 @@ int vt_server_new(struct event_base *base, const vt_server_config_t *cfg, const 
     struct evhttp_bound_socket *h = evhttp_bind_socket_with_handle(s->http, host, port);
     VT_TRY_ENSURE(h != NULL, VT_E_IO, "server: cannot listen on %s:%u", host, (unsigned)port);
     VT_TRY(bound_port_of(h, bound_port));
+    evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(h), on_accept_error);
     *out = s;
     s = NULL;
     rc = 0;

@@ -39,7 +39,9 @@ start_pccsd() {
     local name=$1
     shift
     PORT=""
-    "$PCCSD" --listen 127.0.0.1:0 "$@" </dev/null >"$vt_tmp/$name.out" 2>"$vt_tmp/$name.log" &
+    # FD_LIMIT=N runs it with at most N open descriptors.
+    bash -c 'ulimit -n "$1" && shift && exec "$@"' limit "${FD_LIMIT:-1024}" \
+        "$PCCSD" --listen 127.0.0.1:0 "$@" </dev/null >"$vt_tmp/$name.out" 2>"$vt_tmp/$name.log" &
     SRV_PID=$!
     pids+=("$SRV_PID")
     for _ in $(seq 100); do
@@ -361,7 +363,7 @@ expect "names the request" stderr_has "pccs: GET $B/"
 case_end
 
 case_begin "garbage on the socket does not hurt the service"
-run "$PYTHON" - "$PORT" <<'PY'
+cat >"$vt_tmp/garbage.py" <<'PY'
 import socket, sys
 port = int(sys.argv[1])
 for data in (b"\x16\x03\x01\x00\x05hello", b"GET / HTTP/1.1\r\n\r\n", b"\x00" * 4096, b""):
@@ -374,6 +376,7 @@ for data in (b"\x16\x03\x01\x00\x05hello", b"GET / HTTP/1.1\r\n\r\n", b"\x00" * 
         pass
     s.close()
 PY
+run "$PYTHON" "$vt_tmp/garbage.py" "$PORT"
 expect "client script ran" rc_is 0
 expect "daemon alive" kill -0 "$MULTI_PID"
 if ((HAVE_CURL)); then
@@ -428,6 +431,35 @@ for id in sgx-v3-phala-processorca tdx-v4-phala-uptodate; do
     expect "$id verifies" json_ok "j['verified'] is True and j['tcb_status'] == '$(expected "$id" expected_tcb_status)'"
 done
 expect "--quiet: no request lines" eval '! grep -q " GET " "$vt_tmp/sim.log"'
+stop_pccsd "$SRV_PID"
+RC=$?
+expect "SIGTERM: exit 0" rc_is 0
+case_end
+
+# ---- out of descriptors: accepting pauses (no busy loop), then service resumes -----------
+case_begin "descriptor exhaustion"
+FD_LIMIT=12 start_pccsd fds --bundle "$S" "${TLS[@]}"
+expect "daemon started" test -n "$PORT"
+cat >"$vt_tmp/hog.py" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+socks = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(24)]
+time.sleep(1.5)
+for s in socks:
+    s.close()
+PY
+run "$PYTHON" "$vt_tmp/hog.py" "$PORT"
+expect "client script ran" rc_is 0
+expect "pauses were logged" grep -q "accept: Too many open files; pausing" "$vt_tmp/fds.log"
+expect "no busy loop (few pause lines)" test "$(grep -c pausing "$vt_tmp/fds.log")" -le 10
+if ((HAVE_CURL)); then
+    for _ in $(seq 30); do
+        fetch "https://127.0.0.1:$PORT/sgx/certification/v4/rootcacrl"
+        [[ $HTTP == 200 ]] && break
+        sleep 0.2
+    done
+    expect "serves again" http_is 200
+fi
 stop_pccsd "$SRV_PID"
 RC=$?
 expect "SIGTERM: exit 0" rc_is 0
