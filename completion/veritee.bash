@@ -15,6 +15,11 @@ _veritee_quote_verify_opts="--collateral --pccs --pccs-ca --root --trust-simulat
   --rtmr3 --mrseam --mrconfigid --mrowner --mrownerconfig --report-data --allow-debug
   --accept-status --accept-advisory --help"
 
+# sim sign / sim run: the simulated enclave identity (src/cli/cmd_sim_identity.c).
+_veritee_sim_sign_opts="--key --gen-key --exe --prod-id --svn --debug --trusted-file --out
+  --help"
+_veritee_sim_run_opts="--sig --attestfs --help"
+
 _veritee_tcb_statuses="UpToDate SWHardeningNeeded ConfigurationNeeded
   ConfigurationAndSWHardeningNeeded OutOfDate OutOfDateConfigurationNeeded TDRelaunchAdvised
   TDRelaunchAdvisedConfigurationNeeded Revoked TcbNotSupported"
@@ -39,6 +44,12 @@ _veritee_option_arg()
         _veritee_files -d ;;
     --root | --pccs-ca)
         _veritee_files ;;
+    --key | --gen-key | --exe | --trusted-file | --out | -o | --sig) # sim sign, sim run
+        _veritee_files ;;
+    --attestfs)
+        _veritee_files -d ;;
+    --prod-id | --svn)
+        COMPREPLY=() ;;
     --accept-status)
         COMPREPLY=($(compgen -W "$_veritee_tcb_statuses" -- "$cur")) ;;
     --pccs)
