@@ -80,8 +80,7 @@ out:
 }
 
 /* Picks the chain file: "<prefix>_issuer_chain.pem" if present, else fallback. */
-static int read_chain_pref(const char *dir, const char *pref, const char *fallback,
-                           vt_blob_t *out)
+static int read_chain_pref(const char *dir, const char *pref, const char *fallback, vt_blob_t *out)
 {
     VT_GUARD(read_chain(dir, pref, false, out));
     if (out->data != NULL) return 0;
@@ -123,8 +122,7 @@ out:
     return rc;
 }
 
-static int add_qe(vt_bundle_index_t *idx, const char *dir, const char *name,
-                  const char *chain_name)
+static int add_qe(vt_bundle_index_t *idx, const char *dir, const char *name, const char *chain_name)
 {
     int rc = VT_E_INTERNAL;
     vt_blob_t json = {0};
@@ -141,8 +139,8 @@ static int add_qe(vt_bundle_index_t *idx, const char *dir, const char *name,
                   "bundle: %s/%s is not a QE or TD_QE identity", dir, name);
     int slot = qe->id == VT_QE_ID_QE ? VT_SLOT_SGX : VT_SLOT_TDX;
     if (idx->qe[slot].data == NULL) {
-        VT_TRY(read_chain_pref(dir, chain_name, "qe_identity_issuer_chain.pem",
-                               &idx->qe_chain[slot]));
+        VT_TRY(
+            read_chain_pref(dir, chain_name, "qe_identity_issuer_chain.pem", &idx->qe_chain[slot]));
         idx->qe[slot] = json;
         json = (vt_blob_t){0};
     }
@@ -203,9 +201,9 @@ static int add_crl(vt_bundle_index_t *idx, const char *dir, const char *name, in
     VT_TRY(wrap_file(vt_crl_parse(file.data, file.len, &crl), dir, name));
     if (ca < 0) {
         vt_x509_name_cn(X509_CRL_get_issuer(crl), cn, sizeof(cn));
-        ca = strstr(cn, "Processor") != NULL ? VT_CA_PROCESSOR
+        ca = strstr(cn, "Processor") != NULL  ? VT_CA_PROCESSOR
              : strstr(cn, "Platform") != NULL ? VT_CA_PLATFORM
-                                               : -1;
+                                              : -1;
         VT_TRY_ENSURE(ca >= 0, VT_E_UNSUPPORTED,
                       "bundle: %s/%s: issuer CN \"%s\" names neither Processor nor Platform", dir,
                       name, cn);

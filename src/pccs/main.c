@@ -33,11 +33,11 @@ static void on_signal(evutil_socket_t sig, short events, void *arg)
 
 typedef struct {
     vt_bundle_index_t index;
-    SSL_CTX *ssl_ctx;          /* owned */
-    struct event_base *base;   /* owned */
-    vt_server_t *server;       /* owned */
-    struct event *sig_term;    /* owned */
-    struct event *sig_int;     /* owned */
+    SSL_CTX *ssl_ctx;        /* owned */
+    struct event_base *base; /* owned */
+    vt_server_t *server;     /* owned */
+    struct event *sig_term;  /* owned */
+    struct event *sig_int;   /* owned */
 } daemon_t;
 
 static void daemon_cleanup(daemon_t *d)

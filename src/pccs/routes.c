@@ -21,11 +21,11 @@
 
 typedef struct {
     int status;
-    const char *reason;            /* short text body for errors */
-    const char *content_type;      /* for 200 */
-    const vt_blob_t *body;         /* for 200; borrowed from the index */
-    const char *chain_header;      /* NULL: none */
-    const vt_blob_t *chain;        /* borrowed; header omitted when empty */
+    const char *reason;       /* short text body for errors */
+    const char *content_type; /* for 200 */
+    const vt_blob_t *body;    /* for 200; borrowed from the index */
+    const char *chain_header; /* NULL: none */
+    const vt_blob_t *chain;   /* borrowed; header omitted when empty */
 } reply_t;
 
 static reply_t error_reply(int status, const char *reason)
@@ -37,8 +37,8 @@ static reply_t ok_reply(const char *type, const vt_blob_t *body, const char *hea
                         const vt_blob_t *chain)
 {
     if (body == NULL || body->data == NULL) return error_reply(404, "not found\n");
-    return (reply_t){.status = 200, .content_type = type, .body = body,
-                     .chain_header = header, .chain = chain};
+    return (reply_t){
+        .status = 200, .content_type = type, .body = body, .chain_header = header, .chain = chain};
 }
 
 /* §4.1: /{sgx,tdx}/certification/v4/tcb?fmspc=<12 hex>; case-insensitive on the bytes. */
@@ -141,15 +141,24 @@ static reply_t dispatch(const vt_bundle_index_t *idx, struct evhttp_request *req
 static const char *method_name(enum evhttp_cmd_type m)
 {
     switch (m) {
-    case EVHTTP_REQ_GET: return "GET";
-    case EVHTTP_REQ_POST: return "POST";
-    case EVHTTP_REQ_HEAD: return "HEAD";
-    case EVHTTP_REQ_PUT: return "PUT";
-    case EVHTTP_REQ_DELETE: return "DELETE";
-    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
-    case EVHTTP_REQ_TRACE: return "TRACE";
-    case EVHTTP_REQ_CONNECT: return "CONNECT";
-    case EVHTTP_REQ_PATCH: return "PATCH";
+    case EVHTTP_REQ_GET:
+        return "GET";
+    case EVHTTP_REQ_POST:
+        return "POST";
+    case EVHTTP_REQ_HEAD:
+        return "HEAD";
+    case EVHTTP_REQ_PUT:
+        return "PUT";
+    case EVHTTP_REQ_DELETE:
+        return "DELETE";
+    case EVHTTP_REQ_OPTIONS:
+        return "OPTIONS";
+    case EVHTTP_REQ_TRACE:
+        return "TRACE";
+    case EVHTTP_REQ_CONNECT:
+        return "CONNECT";
+    case EVHTTP_REQ_PATCH:
+        return "PATCH";
     }
     return "?";
 }
