@@ -5,6 +5,8 @@
  * openssl(1)), vt_collateral_fetch_pccs fetches with opts.ca_file = that CA, and every
  * buffer must equal the bundle file. Also: no CA means no connection, an unknown FMSPC
  * or the wrong PCK CA is HTTP 404, and SIGTERM ends the daemon with status 0 within 2 s.
+ * A simulated platform directory (vt_sim_init: SGX and TDX documents, one CRL per PCK
+ * CA) is served too, and its quotes verify through the daemon.
  */
 #define _GNU_SOURCE
 #include "test_util.h"
@@ -19,6 +21,8 @@
 #include <unistd.h>
 
 #include <veritee/collateral.h>
+#include <veritee/sim.h>
+#include <veritee/verify.h>
 
 #include "common/file.h"
 
@@ -238,11 +242,104 @@ static void test_errors(void **state)
     stop_server();
 }
 
+/* path = dir/name; fails the test if it does not fit. */
+static void join(char *path, size_t cap, const char *d, const char *name)
+{
+    int n = snprintf(path, cap, "%s/%s", d, name);
+    assert_true(n > 0 && (size_t)n < cap);
+}
+
+static void assert_sim_file(const char *d, const char *name, const uint8_t *got, size_t len)
+{
+    char path[4200];
+    uint8_t *want = NULL;
+    size_t want_len = 0;
+    join(path, sizeof(path), d, name);
+    vt_assert_ok(vt_file_read(path, 16 * 1024 * 1024, &want, &want_len));
+    assert_int_equal(len, want_len);
+    assert_memory_equal(got, want, want_len);
+    free(want);
+}
+
+static void sim_fetch(const char *d, vt_tee_t tee, const char *ca)
+{
+    vt_pccs_options_t opts = {.base_url = base_url, .ca_file = ca_path, .timeout_ms = 10000};
+    vt_collateral_t c = {0};
+    char name[64];
+    bool is_tdx = tee == VT_TEE_TDX;
+
+    vt_assert_ok(vt_collateral_fetch_pccs(&opts, tee, vt_sim_default_fmspc, ca, &c));
+    assert_sim_file(d, is_tdx ? "tdx_tcb_info.json" : "tcb_info.json", c.tcb_info, c.tcb_info_len);
+    assert_sim_file(d, is_tdx ? "tdx_qe_identity.json" : "qe_identity.json", c.qe_identity,
+                    c.qe_identity_len);
+    assert_sim_file(d, "tcb_info_issuer_chain.pem", c.tcb_info_issuer_chain,
+                    c.tcb_info_issuer_chain_len);
+    snprintf(name, sizeof(name), "pck_crl_%s.der", ca);
+    assert_sim_file(d, name, c.pck_crl, c.pck_crl_len);
+    snprintf(name, sizeof(name), "pck_crl_%s_issuer_chain.pem", ca);
+    assert_sim_file(d, name, c.pck_crl_issuer_chain, c.pck_crl_issuer_chain_len);
+    assert_sim_file(d, "root_ca_crl.der", c.root_ca_crl, c.root_ca_crl_len);
+    vt_collateral_cleanup(&c);
+}
+
+static void sim_verify(const char *d, size_t index, vt_tee_t tee)
+{
+    vt_pccs_options_t opts = {.base_url = base_url, .ca_file = ca_path, .timeout_ms = 10000};
+    vt_sim_platform_t *p = NULL;
+    vt_verifier_t *v = NULL;
+    vt_verify_result_t r;
+    uint8_t *q = NULL, *root = NULL;
+    size_t len = 0, root_len = 0;
+    char path[4200];
+
+    vt_assert_ok(vt_sim_platform_load(d, index, &p));
+    if (tee == VT_TEE_SGX) {
+        vt_sgx_report_body_t b = {.isv_prod_id = 1};
+        vt_assert_ok(vt_sim_quote_sgx(p, &b, &q, &len));
+    } else {
+        vt_td_report_body_t b = {0};
+        vt_assert_ok(vt_sim_quote_tdx(p, &b, &q, &len));
+    }
+    vt_sim_platform_free(p);
+    join(path, sizeof(path), d, "root_ca.der");
+    vt_assert_ok(vt_file_read(path, 8192, &root, &root_len));
+    vt_assert_ok(vt_verifier_new(&v));
+    vt_assert_ok(vt_verifier_set_simulated_root(v, root, root_len));
+    vt_assert_ok(vt_verifier_set_pccs(v, &opts));
+    vt_assert_ok(vt_verifier_verify(v, q, len, VT_TIME_NOW, &r));
+    assert_true(r.is_verified);
+    assert_int_equal(r.tee, tee);
+    assert_int_equal(r.tcb_status, VT_TCB_UP_TO_DATE);
+    vt_verify_result_cleanup(&r);
+    vt_verifier_free(v);
+    free(root);
+    free(q);
+}
+
+static void test_sim_platform(void **state)
+{
+    (void)state;
+    char d[4200];
+    vt_sim_init_options_t o = {.platform_count = 2, .tcb_status = VT_TCB_UP_TO_DATE};
+
+    join(d, sizeof(d), dir, "sim");
+    vt_assert_ok(vt_sim_init(d, &o));
+    start_server(d);
+    for (int t = 0; t < 2; t++) {
+        vt_tee_t tee = t ? VT_TEE_TDX : VT_TEE_SGX;
+        sim_fetch(d, tee, "processor");
+        sim_fetch(d, tee, "platform");
+        for (size_t index = 0; index < 2; index++) sim_verify(d, index, tee); /* both CAs */
+    }
+    stop_server();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fetch_every_vector),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_sim_platform),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, make_pki, remove_pki);
