@@ -4,7 +4,7 @@
 # or source it from ~/.bashrc. The nouns, verbs and options below must match
 # `veritee ... --help`; tests/integration/cli_docs.sh checks that they do.
 
-_veritee_nouns="quote"
+_veritee_nouns="quote sim"
 _veritee_top_opts="--help --version"
 
 _veritee_quote_verbs="dump verify"
@@ -19,6 +19,15 @@ _veritee_quote_verify_opts="--collateral --pccs --pccs-ca --root --trust-simulat
 _veritee_sim_sign_opts="--key --gen-key --exe --prod-id --svn --debug --trusted-file --out
   --help"
 _veritee_sim_run_opts="--sig --attestfs --help"
+
+# sim init / sim quote: the simulated platform (src/cli/cmd_sim.c, cmd_sim_quote.c).
+_veritee_sim_verbs="init quote"
+_veritee_sim_opts="--help"
+_veritee_sim_init_opts="--platforms --tcb --fmspc --help"
+_veritee_sim_quote_opts="--platform --index --sgx --mrenclave --mrsigner --isv-prod-id --isv-svn
+  --debug --tdx --td-config --report-data --out --help"
+_veritee_sim_tcb_words="uptodate swhardening configneeded configandswhardening outofdate
+  outofdateconfigneeded revoked"
 
 _veritee_tcb_statuses="UpToDate SWHardeningNeeded ConfigurationNeeded
   ConfigurationAndSWHardeningNeeded OutOfDate OutOfDateConfigurationNeeded TDRelaunchAdvised
@@ -49,6 +58,14 @@ _veritee_option_arg()
     --attestfs)
         _veritee_files -d ;;
     --prod-id | --svn)
+        COMPREPLY=() ;;
+    --platform) # sim quote
+        _veritee_files -d ;;
+    --td-config | --out | -o)
+        _veritee_files ;;
+    --tcb)
+        COMPREPLY=($(compgen -W "$_veritee_sim_tcb_words" -- "$cur")) ;;
+    --platforms | --fmspc | --index | --isv-svn)
         COMPREPLY=() ;;
     --accept-status)
         COMPREPLY=($(compgen -W "$_veritee_tcb_statuses" -- "$cur")) ;;

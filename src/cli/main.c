@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_sim.h"
 
 #ifndef VT_CLI_VERSION
 #define VT_CLI_VERSION "unknown"
@@ -14,6 +15,7 @@
 
 static const vt_cli_command_t nouns[] = {
     {"quote", vt_cli_quote_main, "dump and verify SGX and TDX quotes (DCAP)"},
+    {"sim", vt_cli_sim_main, "a simulated SGX/TDX platform: vendor PKI, collateral, quotes"},
     {NULL, NULL, NULL},
 };
 
