@@ -129,6 +129,14 @@ static void test_new(void **state)
     vt_attester_free(a);
     vt_attester_free(NULL);
 
+    /* Auto prefers gramine when a tsm root exists too. */
+    setenv(VT_TSM_DIR_ENV, f->dir, 1);
+    a = NULL;
+    vt_assert_ok(vt_attester_new(NULL, &a));
+    assert_string_equal(vt_attester_name(a), "gramine");
+    vt_attester_free(a);
+    setenv(VT_TSM_DIR_ENV, "/nonexistent/veritee-tsm", 1);
+
     a = NULL;
     vt_assert_rc(vt_attester_new("sgx", &a), VT_E_INVALID_ARG);
     assert_null(a);
@@ -137,7 +145,6 @@ static void test_new(void **state)
     vt_assert_rc(vt_attester_new(NULL, &a), VT_E_NOT_FOUND);
     assert_non_null(strstr(vt_last_error(), "no attestation provider found"));
     assert_null(a);
-    (void)f;
 }
 
 static void test_evidence_ok(void **state)
