@@ -165,7 +165,7 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3, 4) int vt_sim_sigfile_new(const vt_sim_
                                                                    uint8_t **out, size_t *len);
 
 /** SHA-256 of a whole file read through fd with pread (the offset is not used or moved). */
-VT_API VT_MUST_CHECK int vt_sim_measure_fd(int fd, uint8_t out[static 32]);
+VT_API VT_MUST_CHECK VT_NONNULL(2) int vt_sim_measure_fd(int fd, uint8_t out[static 32]);
 
 /** SHA-256 of the file at path. VT_E_NOT_FOUND if missing, VT_E_IO otherwise. */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 2) int vt_sim_measure_path(const char *path,

@@ -17,7 +17,7 @@
 #include "sim_identity_internal.h"
 
 #define MOD   "sim_measure"
-#define CHUNK (64 * 1024)
+#define CHUNK (16 * 1024) /* on the stack; daemons may call this from small threads */
 
 /* pread keeps the descriptor's offset, so a descriptor later passed to fexecve is intact. */
 static int hash_fd(EVP_MD_CTX *ctx, int fd)

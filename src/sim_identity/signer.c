@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "common/error.h"
@@ -135,8 +136,9 @@ int vt_sim_signer_to_file(const vt_sim_signer_t *s, const char *path)
     char *data = NULL;
     struct stat st;
 
-    VT_TRY_ENSURE(lstat(path, &st) != 0 && errno == ENOENT, VT_E_IO,
-                  MOD ": %s exists; not overwriting a key file", path);
+    VT_TRY_ENSURE(lstat(path, &st) != 0, VT_E_IO, MOD ": %s exists; not overwriting a key file",
+                  path);
+    VT_TRY_ENSURE(errno == ENOENT, VT_E_IO, MOD ": %s: %s", path, strerror(errno));
     VT_TRY_ALLOC(bio, BIO_new(BIO_s_secmem()), "key BIO");
     VT_TRY_OSSL(PEM_write_bio_PrivateKey(bio, s->key, NULL, NULL, 0, NULL, NULL), VT_E_CRYPTO,
                 MOD ": encoding the key");
