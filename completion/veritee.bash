@@ -21,7 +21,7 @@ _veritee_sim_sign_opts="--key --gen-key --exe --prod-id --svn --debug --trusted-
 _veritee_sim_run_opts="--sig --attestfs --help"
 
 # sim init / sim quote: the simulated platform (src/cli/cmd_sim.c, cmd_sim_quote.c).
-_veritee_sim_verbs="init quote"
+_veritee_sim_verbs="init quote sign run"
 _veritee_sim_opts="--help"
 _veritee_sim_init_opts="--platforms --tcb --fmspc --help"
 _veritee_sim_quote_opts="--platform --index --sgx --mrenclave --mrsigner --isv-prod-id --isv-svn

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `veritee sim <verb>`: the simulated platform's verbs, and `veritee sim init`, which
- * creates a simulated vendor PKI, platforms and signed collateral (veritee/sim.h).
+ * `veritee sim <verb>`: the simulated platform's verbs (sign and run are in
+ * cmd_sim_identity.c), and `veritee sim init`, which creates a simulated vendor PKI,
+ * platforms and signed collateral (veritee/sim.h).
  */
 #include <string.h>
 
@@ -9,12 +10,15 @@
 
 #include "cli.h"
 #include "cmd_sim.h"
+#include "cmd_sim_identity.h"
 
 #define INIT_PROG "veritee sim init"
 
 static const vt_cli_command_t verbs[] = {
     {"init", vt_cli_sim_init_main, "create a simulated platform directory (PKI, collateral)"},
     {"quote", vt_cli_sim_quote_main, "make an SGX v3 or TDX v4 quote on a simulated platform"},
+    {"sign", vt_cli_sim_sign_main, "sign an executable as a simulated enclave (.sig file)"},
+    {"run", vt_cli_sim_run_main, "launch an executable as a simulated enclave"},
     {NULL, NULL, NULL},
 };
 
