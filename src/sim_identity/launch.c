@@ -57,7 +57,9 @@ int vt_sim_launch_exec(const char *sig_path, const char *attestfs, char *const a
     if (identity) *identity = id;
     VT_TRY(set_env(sig_path, attestfs));
     fexecve(fd, argv, environ);
-    VT_TRY_BAIL(VT_E_IO, MOD ": cannot execute %s: %s", argv[0], strerror(errno));
+    /* The file is open, so ENOENT means a "#!" interpreter line (see the top of this file). */
+    VT_TRY_BAIL(VT_E_IO, MOD ": cannot execute %s: %s", argv[0],
+                errno == ENOENT ? "not a binary (scripts cannot be launched)" : strerror(errno));
 out:
     if (fd >= 0) close(fd);
     free(sig);

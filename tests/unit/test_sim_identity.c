@@ -368,6 +368,19 @@ static void serialize_round_trip_and_canonical_order(void **state)
     vt_assert_rc(vt_sim_sigfile_parse(sig, len, &s), VT_E_MALFORMED);
     free(sig);
 
+    const char *many[VT_SIM_TRUSTED_MAX + 1];
+    for (size_t i = 0; i <= VT_SIM_TRUSTED_MAX; i++) many[i] = t2;
+    vt_sim_sign_params_t too_many = {
+        .exe_path = exe, .trusted_paths = many, .trusted_count = VT_SIM_TRUSTED_MAX + 1};
+    vt_assert_rc(vt_sim_sigfile_new(signer, &too_many, &again, &len2), VT_E_INVALID_ARG);
+    char long_path[VT_SIM_PATH_MAX + 2];
+    memset(long_path, 'a', sizeof(long_path) - 1);
+    long_path[sizeof(long_path) - 1] = '\0';
+    const char *one_long[] = {long_path};
+    vt_sim_sign_params_t too_long = {
+        .exe_path = exe, .trusted_paths = one_long, .trusted_count = 1};
+    vt_assert_rc(vt_sim_sigfile_new(signer, &too_long, &again, &len2), VT_E_INVALID_ARG);
+
     const char *dup[] = {t1, t1};
     vt_sim_sign_params_t params = {.exe_path = exe, .trusted_paths = dup, .trusted_count = 2};
     vt_assert_rc(vt_sim_sigfile_new(signer, &params, &again, &len2), VT_E_INVALID_ARG);
@@ -434,6 +447,17 @@ static void launch_checks_then_execs(void **state)
     char c_opt[] = "-c";
     char *argv_sh[] = {exe, c_opt, script, NULL};
     assert_int_equal(launch(sig_path, argv_sh), 0);
+
+    /* A "#!" script cannot be fexecve'd from a close-on-exec descriptor: a clear error. */
+    char script_path[160];
+    snprintf(script_path, sizeof(script_path), "%s/script", dir);
+    write_file(script_path, "#!/bin/sh\nexit 0\n", 0755);
+    vt_sim_sign_params_t ps = {.exe_path = script_path};
+    vt_assert_ok(vt_sim_sigfile_new(signer, &ps, &sig, &len));
+    vt_assert_ok(vt_file_write_atomic(sig_path, sig, len, 0644));
+    free(sig);
+    char *argv_script[] = {script_path, NULL};
+    assert_int_equal(launch(sig_path, argv_script), 43);
 
     copy_file("/bin/true", exe, 0755); /* a different executable at the same path */
     assert_int_equal(launch(sig_path, argv_true), 42);
