@@ -127,6 +127,9 @@ static reply_t dispatch(const vt_bundle_index_t *idx, struct evhttp_request *req
         if (evhttp_request_get_command(req) != EVHTTP_REQ_GET)
             return error_reply(405, "method not allowed\n");
         TAILQ_INIT(&q);
+        /* evhttp decodes %00 into a C string, which would silently cut the value. */
+        if (query != NULL && strstr(query, "%00") != NULL)
+            return error_reply(400, "malformed query\n");
         if (query != NULL && evhttp_parse_query_str(query, &q) != 0) {
             evhttp_clear_headers(&q);
             return error_reply(400, "malformed query\n");

@@ -315,6 +315,7 @@ if ((HAVE_CURL)) && [[ -n $PORT ]]; then
     status_case "pckcrl unknown ca" 400 "$B/sgx/certification/v4/pckcrl?ca=root"
     status_case "pckcrl bad encoding" 400 "$B/sgx/certification/v4/pckcrl?ca=platform&encoding=hex"
     status_case "malformed query" 400 "$B/sgx/certification/v4/pckcrl?ca=%zz"
+    status_case "NUL in a query value" 400 "$B/sgx/certification/v4/pckcrl?ca=processor%00"
     status_case "unknown path" 404 "$B/sgx/certification/v3/tcb?fmspc=00A067110000"
     status_case "tdx pckcrl" 404 "$B/tdx/certification/v4/pckcrl?ca=platform"
     status_case "root" 404 "$B/"
