@@ -68,6 +68,8 @@ typedef struct {
 /**
  * Creates a platform directory (layout above). dir is created if missing (mode 0755)
  * and may exist, but must not already hold a private/ directory (VT_E_INVALID_ARG).
+ * Every file is written atomically, but a failure part-way leaves the files written so
+ * far (remove DIR and start again). Keys are generated fresh on every call.
  * @returns 0; VT_E_INVALID_ARG (bad option, existing platform); VT_E_IO; VT_E_CRYPTO;
  *          VT_E_NOMEM.
  */
