@@ -327,6 +327,27 @@ static void tcb_status_words(void **state)
     vt_assert_rc(vt_sim_tcb_status_parse("", &s), VT_E_INVALID_ARG);
 }
 
+/* A damaged platform is refused with the file named, not half-loaded. */
+static void damaged_platform_is_refused(void **state)
+{
+    (void)state;
+    char dir[64], path[256];
+    vt_sim_platform_t *p = NULL;
+    make_platform(dir, 2, VT_TCB_UP_TO_DATE);
+    snprintf(path, sizeof(path), "%s/private/platforms/0/platform.json", dir);
+    vt_assert_ok(vt_file_write_atomic(path, (const uint8_t *)"{}", 2, 0600));
+    vt_assert_rc(vt_sim_platform_load(dir, 0, &p), VT_E_MALFORMED);
+    assert_non_null(strstr(vt_last_error(), "platform 0"));
+    assert_null(p);
+    snprintf(path, sizeof(path), "%s/private/platforms/1/pck_key.pem", dir);
+    vt_assert_ok(vt_file_write_atomic(path, (const uint8_t *)"not a key", 9, 0600));
+    vt_assert_rc(vt_sim_platform_load(dir, 1, &p), VT_E_MALFORMED);
+    snprintf(path, sizeof(path), "%s/private/platforms/1/pck_key.pem", dir);
+    assert_int_equal(unlink(path), 0);
+    vt_assert_rc(vt_sim_platform_load(dir, 1, &p), VT_E_NOT_FOUND);
+    remove_platform(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +362,7 @@ int main(void)
         cmocka_unit_test(tampered_quotes_fail),
         cmocka_unit_test(platforms_differ),
         cmocka_unit_test(private_files_are_private),
+        cmocka_unit_test(damaged_platform_is_refused),
         cmocka_unit_test(init_rejects_bad_options),
         cmocka_unit_test(tcb_status_words),
     };
