@@ -89,7 +89,7 @@ VT_API VT_NONNULL(1) vt_attest_tee_t vt_attester_tee(const vt_attester_t *a);
  *          another I/O failure; for tsm also a generation race that persisted over
  *          every retry); a parse code (VT_E_TRUNCATED, VT_E_MALFORMED,
  *          VT_E_UNSUPPORTED, VT_E_TOO_LARGE) if the evidence is not well formed;
- *          VT_E_POLICY if the evidence carries other report data than report_data.
+ *          VT_E_REPORT_DATA if the evidence carries other report data than report_data.
  *
  * Thread safety: safe to call from several threads. The gramine provider serializes
  * its calls with a process-wide mutex, because /dev/attestation's user_report_data

@@ -60,6 +60,8 @@ typedef enum {
     X(VT_E_QE_IDENTITY_MISMATCH, VT_ET_REJECT, "quoting enclave identity mismatch")       \
     X(VT_E_TDX_MODULE_MISMATCH, VT_ET_REJECT, "tdx module identity mismatch")             \
     X(VT_E_QE_REPORT_DATA, VT_ET_REJECT, "qe report data does not bind the attestation key") \
+    X(VT_E_MEASUREMENT, VT_ET_REJECT, "measurement does not match the signed identity")   \
+    X(VT_E_REPORT_DATA, VT_ET_REJECT, "evidence carries other report data than requested") \
     X(VT_E_POLICY, VT_ET_REJECT, "rejected by the appraisal policy")
 
 typedef enum {

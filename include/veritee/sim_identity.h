@@ -43,7 +43,7 @@
  * Error codes of the checks: the file's structure VT_ET_PARSE (VT_E_TRUNCATED,
  * VT_E_MALFORMED, VT_E_TRAILING_DATA, VT_E_TOO_LARGE; an exponent other than 3 or a
  * wrong magic is VT_E_UNSUPPORTED); the RSA signature VT_E_SIGNATURE; a measurement
- * (executable, trusted file) that differs from the signed MRENCLAVE VT_E_POLICY, the
+ * (executable, trusted file) that differs from the signed MRENCLAVE VT_E_MEASUREMENT, the
  * launch-control refusal (EINIT's SGX_INVALID_MEASUREMENT). Both are VT_ET_REJECT.
  *
  * Thread safety: every function is safe to call from several threads on different
@@ -189,7 +189,7 @@ VT_API VT_NONNULL(1, 2) void vt_sim_mrsigner_get(const uint8_t modulus[static VT
  * The EINIT-like check: parses the .sig, verifies its signature under the modulus it
  * carries (VT_E_SIGNATURE), measures the executable open at exe_fd and every trusted
  * file, and requires the MRENCLAVE of those measurements to equal the signed one
- * (VT_E_POLICY, detail naming the executable or the trusted file that differs). On
+ * (VT_E_MEASUREMENT, detail naming the executable or the trusted file that differs). On
  * success fills *out with the identity: mr_enclave, mr_signer, isv_prod_id, isv_svn,
  * attributes (flags, xfrm) and misc_select; every other field is zero.
  *
@@ -209,7 +209,7 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 4) int vt_sim_identity_verify(const uint8_t *
  * gains VERITEE_SIM_SIG=<absolute path of sig_path> and, when attestfs is not NULL,
  * VERITEE_ATTESTATION_DIR=<attestfs>.
  *
- * Returns only on failure, with the code of the failed step (VT_E_POLICY when the
+ * Returns only on failure, with the code of the failed step (VT_E_MEASUREMENT when the
  * executable does not match; VT_E_IO if the exec itself failed). If identity is not
  * NULL it receives the verified identity before the exec is attempted.
  *

@@ -131,7 +131,7 @@ int vt_attest_check_quote(const char *module, const uint8_t *evidence, size_t le
      * A mismatch means the quote does not bind our request: a stale quote, or another
      * thread or process wrote user_report_data in between.
      */
-    VT_ENSURE(CRYPTO_memcmp(got, rd, VT_REPORT_DATA_LEN) == 0, VT_E_POLICY,
+    VT_ENSURE(CRYPTO_memcmp(got, rd, VT_REPORT_DATA_LEN) == 0, VT_E_REPORT_DATA,
               "%s: quote report data differs from the report data written", module);
     return 0;
 }

@@ -87,7 +87,7 @@ VT_MUST_CHECK int vt_attest_read_file(const char *module, const char *dir, const
 
 /*
  * Checks that evidence (a DCAP quote) parses, is for tee, and carries report_data.
- * Returns the parse code, VT_E_UNSUPPORTED for another TEE, VT_E_POLICY on a mismatch.
+ * Returns the parse code, VT_E_UNSUPPORTED for another TEE, VT_E_REPORT_DATA on a mismatch.
  */
 VT_MUST_CHECK int vt_attest_check_quote(const char *module, const uint8_t *evidence, size_t len,
                                         vt_tee_t tee, const uint8_t rd[static VT_REPORT_DATA_LEN]);

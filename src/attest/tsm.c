@@ -155,7 +155,7 @@ static int check_snp(const uint8_t *buf, size_t n, const uint8_t rd[static VT_RE
     vt_cursor_init(&c, buf, n, "snp_report");
     VT_GUARD(vt_cursor_skip(&c, SNP_REPORT_DATA_OFFSET));
     VT_GUARD(vt_cursor_borrow(&c, VT_REPORT_DATA_LEN, &got));
-    VT_ENSURE(CRYPTO_memcmp(got, rd, VT_REPORT_DATA_LEN) == 0, VT_E_POLICY,
+    VT_ENSURE(CRYPTO_memcmp(got, rd, VT_REPORT_DATA_LEN) == 0, VT_E_REPORT_DATA,
               MOD ": snp report data differs from the report data written");
     return 0;
 }

@@ -221,7 +221,7 @@ int vt_cli_sim_sign_main(int argc, char **argv)
     return rc < 0 ? VT_CLI_EXIT_FAIL : VT_CLI_EXIT_OK;
 }
 
-/* After a VT_E_POLICY refusal: was it the executable (not a trusted file) that differed? */
+/* After a VT_E_MEASUREMENT refusal: was it the executable (not a trusted file) that differed? */
 static bool exe_differs(const char *sig_path, const char *app)
 {
     uint8_t *buf = NULL;
@@ -275,7 +275,7 @@ int vt_cli_sim_run_main(int argc, char **argv)
     fflush(NULL);
     int rc = vt_sim_launch_exec(sig, attestfs, argv + optind, NULL);
     /* Only a failure returns. */
-    if (rc == VT_E_POLICY && exe_differs(sig, argv[optind]))
+    if (rc == VT_E_MEASUREMENT && exe_differs(sig, argv[optind]))
         vt_cli_error(RUN_PROG, "executable does not match the signed MRENCLAVE (tampered?)");
     else
         vt_cli_error(RUN_PROG, "%s", vt_last_error()[0] ? vt_last_error() : vt_strerror(rc));

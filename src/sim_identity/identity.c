@@ -77,7 +77,7 @@ static void hex_prefix(const uint8_t h[static 32], char out[static 17])
     vt_hex_encode(h, 8, out);
 }
 
-/* The measured hashes of s's trusted files into th; VT_E_POLICY on the first mismatch. */
+/* The measured hashes of s's trusted files into th; VT_E_MEASUREMENT on the first mismatch. */
 static int check_trusted(const vt_sim_sigfile_t *s, uint8_t (*th)[32])
 {
     char path[VT_SIM_PATH_MAX + 1];
@@ -86,11 +86,11 @@ static int check_trusted(const vt_sim_sigfile_t *s, uint8_t (*th)[32])
         const vt_sim_trusted_file_t *t = &s->trusted[i];
         snprintf(path, sizeof(path), "%.*s", (int)t->path_len, t->path);
         int rc = vt_sim_measure_path(path, th[i]);
-        if (rc == VT_E_NOT_FOUND) VT_BAIL(VT_E_POLICY, MOD ": trusted file %s is missing", path);
+        if (rc == VT_E_NOT_FOUND) VT_BAIL(VT_E_MEASUREMENT, MOD ": trusted file %s is missing", path);
         VT_GUARD(rc);
         hex_prefix(th[i], got);
         hex_prefix(t->sha256, want);
-        VT_ENSURE(CRYPTO_memcmp(th[i], t->sha256, 32) == 0, VT_E_POLICY,
+        VT_ENSURE(CRYPTO_memcmp(th[i], t->sha256, 32) == 0, VT_E_MEASUREMENT,
                   MOD ": trusted file %s does not match the signed MRENCLAVE (sha256 %s..., "
                       "expected %s...)",
                   path, got, want);
@@ -124,14 +124,14 @@ int vt_sim_identity_verify(const uint8_t *sig, size_t len, int exe_fd, vt_sgx_re
     VT_GUARD(vt_sim_measure_fd(exe_fd, exe));
     hex_prefix(exe, got);
     hex_prefix(s.exe_sha256, want);
-    VT_ENSURE(CRYPTO_memcmp(exe, s.exe_sha256, 32) == 0, VT_E_POLICY,
+    VT_ENSURE(CRYPTO_memcmp(exe, s.exe_sha256, 32) == 0, VT_E_MEASUREMENT,
               MOD ": executable does not match the signed MRENCLAVE (sha256 %s..., expected "
                   "%s...)",
               got, want);
     VT_GUARD(check_trusted(&s, th));
     /* EINIT compares the measurement, not its parts: recompute it from what was read. */
     VT_GUARD(vt_sim_mrenclave_get(&s, exe, (const uint8_t(*)[32])th, mr));
-    VT_ENSURE(CRYPTO_memcmp(mr, s.mr_enclave, sizeof(mr)) == 0, VT_E_POLICY,
+    VT_ENSURE(CRYPTO_memcmp(mr, s.mr_enclave, sizeof(mr)) == 0, VT_E_MEASUREMENT,
               MOD ": measurement does not equal the signed MRENCLAVE");
     fill_identity(&s, out);
     return 0;

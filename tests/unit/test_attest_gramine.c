@@ -175,8 +175,8 @@ static void test_report_data_mismatch(void **state)
 
     memcpy(rd, f->rd, sizeof(rd));
     rd[63] ^= 1;
-    vt_assert_rc(vt_attester_get_evidence(a, rd, &ev, &len), VT_E_POLICY);
-    assert_int_equal(vt_error_type(VT_E_POLICY), VT_ET_REJECT);
+    vt_assert_rc(vt_attester_get_evidence(a, rd, &ev, &len), VT_E_REPORT_DATA);
+    assert_int_equal(vt_error_type(VT_E_REPORT_DATA), VT_ET_REJECT);
     assert_non_null(strstr(vt_last_error(), "report data differs"));
     assert_null(ev);
     assert_int_equal(get(f, "user_report_data", written, sizeof(written)), VT_REPORT_DATA_LEN);

@@ -268,7 +268,7 @@ static void test_tdx_mismatch_and_garbage(void **state)
     uint8_t *ev = NULL;
     size_t len = 0;
 
-    vt_assert_rc(run(&fx->fake, rd, &ev, &len), VT_E_POLICY);
+    vt_assert_rc(run(&fx->fake, rd, &ev, &len), VT_E_REPORT_DATA);
     assert_non_null(strstr(vt_last_error(), "report data differs"));
     memset(garbage, 0x41, sizeof(garbage));
     fx->fake.outblob = garbage;
@@ -351,7 +351,7 @@ static void test_snp(void **state)
     vt_assert_rc(run(&fx->fake, rd, &ev, &len), VT_E_TRUNCATED);
     fx->fake.outblob_len = VT_SNP_REPORT_LEN;
     rd[0] ^= 1;
-    vt_assert_rc(run(&fx->fake, rd, &ev, &len), VT_E_POLICY);
+    vt_assert_rc(run(&fx->fake, rd, &ev, &len), VT_E_REPORT_DATA);
     free(report);
 }
 

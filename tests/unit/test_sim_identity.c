@@ -207,8 +207,8 @@ static void tampered_exe_is_rejected(void **state)
     assert_non_null(f);
     fputc(0, f);
     fclose(f);
-    vt_assert_rc(verify_exe(sig, len, &id), VT_E_POLICY);
-    assert_int_equal(vt_error_type(VT_E_POLICY), VT_ET_REJECT);
+    vt_assert_rc(verify_exe(sig, len, &id), VT_E_MEASUREMENT);
+    assert_int_equal(vt_error_type(VT_E_MEASUREMENT), VT_ET_REJECT);
     assert_non_null(strstr(vt_last_error(), "executable does not match"));
     assert_int_equal(id.isv_svn, 0xaaaa); /* nothing written on failure */
     free(sig);
@@ -221,10 +221,10 @@ static void tampered_trusted_file_is_rejected(void **state)
     uint8_t *sig = make_sig(&len, false);
     vt_sgx_report_body_t id;
     write_file(t1, "b = 2\n", 0644);
-    vt_assert_rc(verify_exe(sig, len, &id), VT_E_POLICY);
+    vt_assert_rc(verify_exe(sig, len, &id), VT_E_MEASUREMENT);
     assert_non_null(strstr(vt_last_error(), "b.conf"));
     unlink(t1);
-    vt_assert_rc(verify_exe(sig, len, &id), VT_E_POLICY);
+    vt_assert_rc(verify_exe(sig, len, &id), VT_E_MEASUREMENT);
     assert_non_null(strstr(vt_last_error(), "missing"));
     free(sig);
 }
@@ -413,7 +413,7 @@ static int launch(const char *sig_path, char *const argv[])
     assert_true(pid >= 0);
     if (pid == 0) {
         int rc = vt_sim_launch_exec(sig_path, "/mnt/attest", argv, NULL);
-        _exit(rc == VT_E_POLICY ? 42 : 43);
+        _exit(rc == VT_E_MEASUREMENT ? 42 : 43);
     }
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
