@@ -3,7 +3,8 @@
  * Tests of src/evidence/pck_ext.c: the PCK certificate's SGX extension (dcap.md §3.2).
  * Real vector leaves must parse and re-serialize to Intel's exact DER; hand-built DER
  * (a small encoder below, whose default output is checked against a real extension)
- * covers every rejection.
+ * covers every rejection. Every hand-built case is also run through the OpenSSL-based
+ * reference parse (tests/lib/pck_ext_ossl.c), which must agree on acceptance and values.
  */
 #include "test_util.h"
 
@@ -13,6 +14,7 @@
 #include <veritee/evidence.h>
 
 #include "common/ossl.h"
+#include "pck_ext_ossl.h"
 
 /* ---- vector helpers ---------------------------------------------------------------- */
 
@@ -134,6 +136,7 @@ typedef struct {
     bool is_bare;      /* the value alone, not SEQUENCE { OID, value } */
     bool has_extra;    /* a third element (NULL) in the item */
     bool is_foreign;   /* OID 2.5.29.14 instead of one under the arc */
+    bool is_padded;    /* the child subidentifier as 80 <child> (not minimal, X.690 §8.19.2) */
     bool is_skipped;
 } item_t;
 
@@ -157,6 +160,7 @@ static void encode_item(const spec_t *s, int arc, const item_t *it, der_t *conte
     size_t n = sizeof(sgx_arc);
     memcpy(oid, sgx_arc, n);
     if (arc != ARC_SGX) oid[n++] = (uint8_t)arc;
+    if (it->is_padded) oid[n++] = 0x80;
     oid[n++] = it->child;
     if (it->is_foreign)
         put_tlv(&pair, 0x06, (const uint8_t[]){0x55, 0x1d, 0x0e}, 3);
@@ -241,12 +245,26 @@ static item_t *find(spec_t *s, int arc, uint8_t child)
     return NULL;
 }
 
+/* Our parse of c[0,n), checked against the reference: same acceptance, same values. */
+static int parse_checked(const uint8_t *c, size_t n, vt_pck_ext_t *e)
+{
+    vt_pck_ext_t ref;
+    /* The reference first, so that the detail left for the caller's checks is ours. */
+    int rc_ref = vt_pck_ext_ossl_parse(c, n, &ref);
+    int rc = vt_pck_ext_parse(c, n, e);
+    if ((rc == 0) != (rc_ref == 0))
+        fail_msg("ours %s, reference %s: %s", vt_error_name(rc), vt_error_name(rc_ref),
+                 vt_last_error());
+    if (rc == 0) assert_true(ext_equal(e, &ref));
+    return rc;
+}
+
 static int parse_spec(const spec_t *s, vt_pck_ext_t *e)
 {
     der_t d = {0};
     encode_list(s, ARC_SGX, &d);
     uint8_t *c = dup_n(d.b, d.n);
-    int rc = vt_pck_ext_parse(c, d.n, e);
+    int rc = parse_checked(c, d.n, e);
     free(c);
     return rc;
 }
@@ -521,6 +539,49 @@ static void der_only(void **state)
     vt_assert_rc(parse_spec(&s, &e), VT_E_MALFORMED);
 }
 
+/* DER rules beyond the cases above; the reference must agree on each (parse_checked). */
+static void strictness_matches_reference(void **state)
+{
+    (void)state;
+    spec_t s;
+    vt_pck_ext_t e;
+    /* A known item under a non-minimal OID encoding is malformed, not unknown. */
+    default_spec(&s);
+    find(&s, ARC_SGX, 4)->is_padded = true;
+    vt_assert_rc(parse_spec(&s, &e), VT_E_MALFORMED);
+    assert_non_null(strstr(vt_last_error(), "not minimally encoded"));
+    default_spec(&s);
+    find(&s, ARC_TCB, 17)->is_padded = true;
+    vt_assert_rc(parse_spec(&s, &e), VT_E_MALFORMED);
+    /* Long-form lengths where the short form fits, at each level. */
+    default_spec(&s);
+    find(&s, ARC_TCB, 1)->is_long_form = true;
+    vt_assert_rc(parse_spec(&s, &e), VT_E_MALFORMED);
+    default_spec(&s);
+    find(&s, ARC_CONFIG, 2)->is_long_form = true;
+    vt_assert_rc(parse_spec(&s, &e), VT_E_MALFORMED);
+    /* Padded or empty ENUMERATED, other types in place of the right ones. */
+    vt_assert_rc(parse_with_value(ARC_SGX, 5, 0x0a, B(0x00, 0x01)), VT_E_MALFORMED);
+    vt_assert_rc(parse_with_value(ARC_SGX, 5, 0x0a, NULL, 0), VT_E_MALFORMED);
+    vt_assert_rc(parse_with_value(ARC_SGX, 1, 0x05, NULL, 0), VT_E_MALFORMED);
+    vt_assert_rc(parse_with_value(ARC_SGX, 2, 0x10, B(0x02, 0x01, 0x00)), VT_E_MALFORMED);
+    vt_assert_rc(parse_with_value(ARC_CONFIG, 3, 0x81, B(0xff)), VT_E_MALFORMED);
+    assert_non_null(strstr(vt_last_error(), "has asn.1 tag 81, expected boolean"));
+    vt_assert_rc(parse_with_value(ARC_TCB, 2, 0x02, B(0xff, 0x80)), VT_E_MALFORMED);
+    /* A high-tag-number value (0x1f): valid BER/DER framing, outside the reader. */
+    int rc = parse_with_value(ARC_SGX, 4, 0x1f, B(0x04, 0, 0x60, 0x6a, 0, 0));
+    assert_true(rc < 0 && vt_error_type(rc) == VT_ET_PARSE);
+    /* An empty TCB list: every TCB item missing. */
+    default_spec(&s);
+    s.tcb.n = 0;
+    vt_assert_rc(parse_spec(&s, &e), VT_E_MALFORMED);
+    assert_non_null(strstr(vt_last_error(), "missing item 1.2.840.113741.1.13.1.2.1 (comp01 svn)"));
+    /* Values at the top of each range, and SGX types 0..2. */
+    vt_assert_ok(parse_with_value(ARC_TCB, 17, 0x02, B(0x00, 0x80, 0x00)));
+    vt_assert_ok(parse_with_value(ARC_TCB, 1, 0x02, B(0x00, 0xff)));
+    vt_assert_ok(parse_with_value(ARC_SGX, 5, 0x0a, B(0x01)));
+}
+
 static void whole_buffer_rules(void **state)
 {
     (void)state;
@@ -531,15 +592,15 @@ static void whole_buffer_rules(void **state)
     ext_value(cert, cert_len, &val, &len);
     for (size_t n = 0; n < len; n++) {
         uint8_t *c = dup_n(val, n);
-        vt_assert_rc(vt_pck_ext_parse(c, n, &e), VT_E_MALFORMED);
+        vt_assert_rc(parse_checked(c, n, &e), VT_E_MALFORMED);
         free(c);
     }
     uint8_t *longer = malloc(len + 2);
     memcpy(longer, val, len);
     longer[len] = 0;
     longer[len + 1] = 0;
-    vt_assert_rc(vt_pck_ext_parse(longer, len + 1, &e), VT_E_TRAILING_DATA);
-    vt_assert_rc(vt_pck_ext_parse(longer, len + 2, &e), VT_E_TRAILING_DATA);
+    vt_assert_rc(parse_checked(longer, len + 1, &e), VT_E_TRAILING_DATA);
+    vt_assert_rc(parse_checked(longer, len + 2, &e), VT_E_TRAILING_DATA);
     assert_non_null(strstr(vt_last_error(), "2 trailing bytes after the sgx extension sequence"));
     free(longer);
 
@@ -551,11 +612,11 @@ static void whole_buffer_rules(void **state)
     memcpy(ber + 2, val + 4, len - 4);
     ber[len - 2] = 0;
     ber[len - 1] = 0;
-    vt_assert_rc(vt_pck_ext_parse(ber, len, &e), VT_E_MALFORMED);
+    vt_assert_rc(parse_checked(ber, len, &e), VT_E_MALFORMED);
     free(ber);
 
-    vt_assert_rc(vt_pck_ext_parse(B(0x04, 0x00), &e), VT_E_MALFORMED);
-    vt_assert_rc(vt_pck_ext_parse(B(0x30, 0x00), &e), VT_E_MALFORMED);
+    vt_assert_rc(parse_checked(B(0x04, 0x00), &e), VT_E_MALFORMED);
+    vt_assert_rc(parse_checked(B(0x30, 0x00), &e), VT_E_MALFORMED);
     uint8_t *big = calloc(1, 4097);
     vt_assert_rc(vt_pck_ext_parse(big, 4097, &e), VT_E_TOO_LARGE);
     free(big);
@@ -641,6 +702,7 @@ int main(void)
         cmocka_unit_test(sizes_and_ranges),
         cmocka_unit_test(unknown_oids),
         cmocka_unit_test(der_only),
+        cmocka_unit_test(strictness_matches_reference),
         cmocka_unit_test(whole_buffer_rules),
         cmocka_unit_test(from_cert_der_rules),
         cmocka_unit_test(serialize_edge_values),
