@@ -4,7 +4,7 @@
 # or source it from ~/.bashrc. The nouns, verbs and options below must match
 # `veritee ... --help`; tests/integration/cli_docs.sh checks that they do.
 
-_veritee_nouns="quote sim"
+_veritee_nouns="quote attest sim"
 _veritee_top_opts="--help --version"
 
 _veritee_quote_verbs="dump verify"
@@ -14,6 +14,12 @@ _veritee_quote_verify_opts="--collateral --pccs --pccs-ca --root --trust-simulat
   --json --mrenclave --mrsigner --isv-prod-id --min-isv-svn --mrtd --rtmr0 --rtmr1 --rtmr2
   --rtmr3 --mrseam --mrconfigid --mrowner --mrownerconfig --report-data --allow-debug
   --accept-status --accept-advisory --help"
+
+# attest: evidence from this platform (src/cli/cmd_attest.c).
+_veritee_attest_verbs="info quote"
+_veritee_attest_opts="--help"
+_veritee_attest_info_opts="--provider --help"
+_veritee_attest_quote_opts="--provider --report-data --out --help"
 
 # sim sign / sim run: the simulated enclave identity (src/cli/cmd_sim_identity.c).
 _veritee_sim_sign_opts="--key --gen-key --exe --prod-id --svn --debug --trusted-file --out
@@ -65,6 +71,8 @@ _veritee_option_arg()
         _veritee_files ;;
     --tcb)
         COMPREPLY=($(compgen -W "$_veritee_sim_tcb_words" -- "$cur")) ;;
+    --provider) # attest
+        COMPREPLY=($(compgen -W "gramine tsm" -- "$cur")) ;;
     --platforms | --fmspc | --index | --isv-svn)
         COMPREPLY=() ;;
     --accept-status)

@@ -15,6 +15,7 @@
 
 static const vt_cli_command_t nouns[] = {
     {"quote", vt_cli_quote_main, "dump and verify SGX and TDX quotes (DCAP)"},
+    {"attest", vt_cli_attest_main, "get evidence (a quote) from the platform this runs on"},
     {"sim", vt_cli_sim_main, "a simulated SGX/TDX platform: vendor PKI, collateral, quotes"},
     {NULL, NULL, NULL},
 };
