@@ -87,8 +87,7 @@ static int parse_report_data(const char *text, uint8_t out[static VT_REPORT_DATA
 }
 
 /* Parses the options of a verb with help h; returns VT_CLI_CONTINUE or an exit status. */
-static int parse(const char *prog, const vt_cli_help_t *h, int argc, char **argv,
-                 attest_args_t *a)
+static int parse(const char *prog, const vt_cli_help_t *h, int argc, char **argv, attest_args_t *a)
 {
     struct option longopts[VT_CLI_MAX_OPTIONS + 2];
     char shortopts[3 * VT_CLI_MAX_OPTIONS + 4];
