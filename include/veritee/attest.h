@@ -28,10 +28,8 @@ extern "C" {
 #define VT_TSM_DIR_ENV        "VERITEE_TSM_DIR"
 #define VT_TSM_DIR_DEFAULT    "/sys/kernel/config/tsm/report"
 
-/* Gramine's sizes (sgx_arch.h): sealing key (pf_key_t), target info, report. */
-#define VT_SEALING_KEY_LEN     16
-#define VT_SGX_TARGET_INFO_LEN 512
-#define VT_SGX_REPORT_LEN      432
+/* Gramine's sizes (sgx_arch.h) VT_SEALING_KEY_LEN (pf_key_t), VT_SGX_TARGET_INFO_LEN and
+ * VT_SGX_REPORT_LEN are defined in veritee/evidence.h. */
 /* Gramine's QUOTE_MAX_SIZE: the largest quote /dev/attestation/quote returns. */
 #define VT_GRAMINE_QUOTE_MAX 8192
 /* An SEV-SNP ATTESTATION_REPORT (SEV-SNP ABI spec, table 22) and the size cap we accept. */

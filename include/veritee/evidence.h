@@ -5,6 +5,7 @@
  *
  * Formats (field tables in docs/specs/dcap.md):
  *   - SGX enclave report body (384 bytes; also the QE report)
+ *   - SGX target info (512 bytes) and SGX report (432 bytes): local attestation
  *   - SGX ECDSA quote v3, TDX quote v4, TDX/SGX quote v5 (TD 1.0 and TD 1.5 bodies)
  *   - QE authentication data, certification data types 1..6 (6 nests 1..5)
  *   - the PCK certificate's SGX extension (OID 1.2.840.113741.1.13.1)
@@ -36,6 +37,13 @@ extern "C" {
 #define VT_FMSPC_LEN 6
 #define VT_PCE_ID_LEN 2
 #define VT_PPID_LEN 16
+/* Local attestation (Gramine's sgx_arch.h): sgx_target_info_t, sgx_report_t and its parts,
+ * and the 16-byte key EGETKEY returns (Gramine's pf_key_t). */
+#define VT_SGX_TARGET_INFO_LEN 512
+#define VT_SGX_REPORT_LEN 432
+#define VT_SGX_KEY_ID_LEN 32
+#define VT_SGX_REPORT_MAC_LEN 16
+#define VT_SEALING_KEY_LEN 16
 /* Largest quote accepted; real quotes are about 5 KB, padded buffers up to 8 KB. */
 #define VT_QUOTE_MAX (64 * 1024)
 /* Largest certification data accepted (a PEM chain of three certificates is ~3.7 KB). */
@@ -220,6 +228,78 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sgx_report_body_parse(
 /** Encodes b into exactly VT_SGX_REPORT_BODY_LEN bytes. */
 VT_API VT_NONNULL(1, 2) void vt_sgx_report_body_serialize(
     const vt_sgx_report_body_t *b, uint8_t out[static VT_SGX_REPORT_BODY_LEN]);
+
+/* ---- Local attestation: sgx_target_info_t and sgx_report_t ----------------------- */
+
+/*
+ * sgx_target_info_t, 512 bytes: what EREPORT needs to know about the enclave a report
+ * is for (the target), i.e. the inputs of the target's report key.
+ *
+ *   off  size  field
+ *   0    32    mr_enclave
+ *   32   16    attributes: flags u64 LE in [0,8), xfrm u64 LE in [8,16) (as in the body)
+ *   48   2     reserved1
+ *   50   2     config_svn (u16 LE)
+ *   52   4     misc_select (u32 LE)
+ *   56   8     reserved2
+ *   64   64    config_id
+ *   128  384   reserved3
+ *
+ * Reserved bytes are kept, not checked: EREPORT ignores them, and applications hand
+ * over target infos built by older SDKs or in uninitialized structs, so requiring zeros
+ * there would refuse what real SGX accepts. Only the length is strict.
+ */
+typedef struct {
+    uint8_t mr_enclave[VT_SGX_MEASUREMENT_LEN];
+    uint8_t attributes[16];
+    uint8_t reserved1[2];
+    uint16_t config_svn;
+    uint32_t misc_select;
+    uint8_t reserved2[8];
+    uint8_t config_id[64];
+    uint8_t reserved3[384];
+} vt_sgx_target_info_t;
+
+/**
+ * Parses exactly VT_SGX_TARGET_INFO_LEN bytes (VT_E_TRUNCATED if fewer,
+ * VT_E_TRAILING_DATA if more). Every byte is kept, so serialize(parse(x)) == x.
+ * Writes *out only on success.
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sgx_target_info_parse(const uint8_t *buf, size_t len,
+                                                                   vt_sgx_target_info_t *out);
+
+/** Encodes t into exactly VT_SGX_TARGET_INFO_LEN bytes. */
+VT_API VT_NONNULL(1, 2) void vt_sgx_target_info_serialize(
+    const vt_sgx_target_info_t *t, uint8_t out[static VT_SGX_TARGET_INFO_LEN]);
+
+/*
+ * sgx_report_t, 432 bytes: what EREPORT writes.
+ *
+ *   off  size  field
+ *   0    384   body (sgx_report_body_t)
+ *   384  32    key_id: the KEYID the report key was derived with
+ *   416  16    mac: AES-128-CMAC of the 384 body bytes under the target's report key
+ *
+ * Parsing checks the structure only; only the target can check the MAC, with its report
+ * key (vt_sim_report_verify on the simulated platform).
+ */
+typedef struct {
+    vt_sgx_report_body_t body;
+    uint8_t key_id[VT_SGX_KEY_ID_LEN];
+    uint8_t mac[VT_SGX_REPORT_MAC_LEN];
+} vt_sgx_report_t;
+
+/**
+ * Parses exactly VT_SGX_REPORT_LEN bytes (VT_E_TRUNCATED if fewer, VT_E_TRAILING_DATA
+ * if more). Every byte is kept, so serialize(parse(x)) == x. Writes *out only on
+ * success. Nothing is verified.
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sgx_report_parse(const uint8_t *buf, size_t len,
+                                                              vt_sgx_report_t *out);
+
+/** Encodes r into exactly VT_SGX_REPORT_LEN bytes. */
+VT_API VT_NONNULL(1, 2) void vt_sgx_report_serialize(const vt_sgx_report_t *r,
+                                                     uint8_t out[static VT_SGX_REPORT_LEN]);
 
 /**
  * Parses a TD report body of exactly 584 (TD 1.0) or 648 (TD 1.5) bytes; for TD 1.0 the

@@ -149,6 +149,117 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3, 4) int vt_sim_quote_tdx(const vt_sim_pl
 VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sim_td_config_parse(const uint8_t *json, size_t len,
                                                                  vt_td_report_body_t *out);
 
+/* ---- Local attestation and sealing keys (EREPORT, EGETKEY) --------------------------- */
+
+/*
+ * The simulated EREPORT and EGETKEY, for Gramine's /dev/attestation report,
+ * my_target_info and keys/_sgx_mrenclave, keys/_sgx_mrsigner. The enclave identities
+ * (`self`) are those vt_sim_identity_verify returns (veritee/sim_identity.h).
+ *
+ * Every key is 16 bytes of HKDF-SHA256 (RFC 5869, extract then expand):
+ *
+ *   key = HKDF-SHA256(IKM  = the platform's 32-byte platform_secret,
+ *                     salt = VT_SIM_EGETKEY_SALT (22 ASCII bytes, no NUL),
+ *                     info = the 222-byte key request below, L = 16)
+ *
+ * Key request (integers little-endian; "zero" means all-zero bytes):
+ *
+ *   off  size  field          REPORT key of a target T        SEAL key of enclave E
+ *   0    2     KEYNAME        0 (VT_SIM_KEYNAME_REPORT)        4 (VT_SIM_KEYNAME_SEAL)
+ *   2    2     KEYPOLICY      0                                1 MRENCLAVE or 2 MRSIGNER
+ *   4    32    MRENCLAVE      T's MRENCLAVE                    E's if policy 1, else zero
+ *   36   32    MRSIGNER       zero                             E's if policy 2, else zero
+ *   68   2     ISVPRODID      0                                E's ISVPRODID
+ *   70   2     ISVSVN         0                                E's ISVSVN
+ *   72   16    CPUSVN         the platform's CPUSVN (from its PCK certificate), both
+ *   88   8     ATTRIBUTES.flags & mask                         (mask at 104)
+ *   96   8     ATTRIBUTES.xfrm & mask                          (mask at 112)
+ *   104  8     flags mask     all ones                         VT_SIM_SEAL_FLAGS_MASK
+ *   112  8     xfrm mask      all ones                         VT_SIM_SEAL_XFRM_MASK (0)
+ *   120  4     MISCSELECT     T's                              E's
+ *   124  2     CONFIGSVN      T's                              0
+ *   126  64    CONFIGID       T's                              zero
+ *   190  32    KEYID          the report's KEYID               zero
+ *   222        end
+ *
+ * So a sealing key is bound to the platform secret, the policy's measurement,
+ * ISVPRODID, ISVSVN, CPUSVN, the security-relevant ATTRIBUTES bits (INIT, DEBUG,
+ * MODE64BIT, PROVISIONKEY, EINITTOKENKEY, KSS) and MISCSELECT. A target's report key
+ * is bound to its MRENCLAVE, ATTRIBUTES, MISCSELECT, CONFIGSVN, CONFIGID and the KEYID,
+ * and is the same whether EREPORT (for T) or T itself (verifying) derives it.
+ *
+ * The report MAC is AES-128-CMAC (NIST SP 800-38B) of the 384-byte report body under
+ * the target's report key. Derived keys and intermediates are wiped after use.
+ *
+ * Thread safety: the platform is only read; these functions may run concurrently.
+ */
+
+#define VT_SIM_EGETKEY_SALT        "veritee-sim-egetkey-v1"
+#define VT_SIM_KEY_REQUEST_LEN     222
+#define VT_SIM_KEYNAME_REPORT      0
+#define VT_SIM_KEYNAME_SEAL        4
+/* INIT | DEBUG | MODE64BIT | PROVISIONKEY | EINITTOKENKEY | KSS */
+#define VT_SIM_SEAL_FLAGS_MASK     0xb7ull
+/* XFRM (which CPU state the enclave saves) does not change who may unseal. */
+#define VT_SIM_SEAL_XFRM_MASK      0x0ull
+
+typedef enum {
+    VT_SIM_KEY_POLICY_MRENCLAVE = 1,
+    VT_SIM_KEY_POLICY_MRSIGNER = 2,
+} vt_sim_key_policy_t;
+
+/**
+ * my_target_info: the target info of enclave self (its MRENCLAVE, ATTRIBUTES,
+ * CONFIGSVN, MISCSELECT and CONFIGID; reserved bytes zero), what another enclave
+ * passes to EREPORT to make a report self can verify.
+ */
+VT_API VT_NONNULL(1, 2) void vt_sim_target_info_get(const vt_sgx_report_body_t *self,
+                                                    uint8_t out[static VT_SGX_TARGET_INFO_LEN]);
+
+/**
+ * EREPORT: writes the 432-byte report of enclave self for the target described by
+ * target_info. The body carries self's MISCSELECT, ATTRIBUTES, MRENCLAVE, MRSIGNER,
+ * ISVPRODID, ISVSVN, CONFIGID, CONFIGSVN, ISVEXTPRODID and ISVFAMILYID, the platform's
+ * CPUSVN and REPORTDATA = report_data; reserved bytes are zero whatever self holds.
+ * key_id is the platform's current KEYID, chosen by the caller (e.g. random per daemon
+ * start). MAC: see above, under the target's report key.
+ *
+ * target_info is read with vt_sgx_target_info_parse (its reserved bytes are ignored,
+ * as EREPORT ignores them).
+ *
+ * @returns 0 or VT_E_CRYPTO. Writes out only on success.
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3, 4, 5, 6) int vt_sim_report_create(
+    const vt_sim_platform_t *p, const vt_sgx_report_body_t *self,
+    const uint8_t target_info[static VT_SGX_TARGET_INFO_LEN],
+    const uint8_t report_data[static VT_REPORT_DATA_LEN],
+    const uint8_t key_id[static VT_SGX_KEY_ID_LEN], uint8_t out[static VT_SGX_REPORT_LEN]);
+
+/**
+ * Local attestation check by the target enclave self: derives self's report key with
+ * the report's KEYID and compares the MAC in constant time.
+ *
+ * @param body  NULL, or on success the reporting enclave's report body
+ * @returns 0; VT_E_SIGNATURE if the MAC does not verify (a report made for another
+ *          enclave, on another platform, or tampered with); VT_E_CRYPTO.
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3) int vt_sim_report_verify(
+    const vt_sim_platform_t *p, const vt_sgx_report_body_t *self,
+    const uint8_t report[static VT_SGX_REPORT_LEN], vt_sgx_report_body_t *body);
+
+/**
+ * EGETKEY(SEAL): the 16-byte sealing key of enclave self under policy (derivation
+ * above). The same for the same platform directory and identity, across loads; it
+ * differs across platforms and identities. MRSIGNER keys are shared by the enclaves of
+ * one signer with the same ISVPRODID and ISVSVN.
+ *
+ * @returns 0; VT_E_INVALID_ARG for an unknown policy; VT_E_CRYPTO. Writes out only on
+ *          success. The caller wipes the key (OPENSSL_cleanse) when done with it.
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 4) int vt_sim_seal_key_get(
+    const vt_sim_platform_t *p, const vt_sgx_report_body_t *self, vt_sim_key_policy_t policy,
+    uint8_t out[static VT_SEALING_KEY_LEN]);
+
 #ifdef __cplusplus
 }
 #endif
