@@ -171,7 +171,7 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sim_td_config_parse(const uint8_t *
  *   36   32    MRSIGNER       zero                             E's if policy 2, else zero
  *   68   2     ISVPRODID      0                                E's ISVPRODID
  *   70   2     ISVSVN         0                                E's ISVSVN
- *   72   16    CPUSVN         the platform's CPUSVN (from its PCK certificate), both
+ *   72   16    CPUSVN         the platform's (vt_sim_platform_get_pck_ext: cpu_svn)
  *   88   8     ATTRIBUTES.flags & mask                         (mask at 104)
  *   96   8     ATTRIBUTES.xfrm & mask                          (mask at 112)
  *   104  8     flags mask     all ones                         VT_SIM_SEAL_FLAGS_MASK
@@ -182,11 +182,13 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sim_td_config_parse(const uint8_t *
  *   190  32    KEYID          the report's KEYID               zero
  *   222        end
  *
- * So a sealing key is bound to the platform secret, the policy's measurement,
- * ISVPRODID, ISVSVN, CPUSVN, the security-relevant ATTRIBUTES bits (INIT, DEBUG,
- * MODE64BIT, PROVISIONKEY, EINITTOKENKEY, KSS) and MISCSELECT. A target's report key
- * is bound to its MRENCLAVE, ATTRIBUTES, MISCSELECT, CONFIGSVN, CONFIGID and the KEYID,
- * and is the same whether EREPORT (for T) or T itself (verifying) derives it.
+ * The REPORT key's masks are all ones (every ATTRIBUTES bit counts), the SEAL key's
+ * keep only the security-relevant flags. So a sealing key is bound to the platform
+ * secret, the policy's measurement, ISVPRODID, ISVSVN, CPUSVN, the ATTRIBUTES flags
+ * INIT, DEBUG, MODE64BIT, PROVISIONKEY, EINITTOKENKEY and KSS, and MISCSELECT (not to
+ * XFRM nor to the other flag bits). A target's report key is bound to its MRENCLAVE,
+ * ATTRIBUTES, MISCSELECT, CONFIGSVN, CONFIGID and the KEYID, and is the same whether
+ * EREPORT (for T) or T itself (verifying) derives it.
  *
  * The report MAC is AES-128-CMAC (NIST SP 800-38B) of the 384-byte report body under
  * the target's report key. Derived keys and intermediates are wiped after use.
@@ -194,14 +196,14 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 3) int vt_sim_td_config_parse(const uint8_t *
  * Thread safety: the platform is only read; these functions may run concurrently.
  */
 
-#define VT_SIM_EGETKEY_SALT        "veritee-sim-egetkey-v1"
-#define VT_SIM_KEY_REQUEST_LEN     222
-#define VT_SIM_KEYNAME_REPORT      0
-#define VT_SIM_KEYNAME_SEAL        4
+#define VT_SIM_EGETKEY_SALT    "veritee-sim-egetkey-v1"
+#define VT_SIM_KEY_REQUEST_LEN 222
+#define VT_SIM_KEYNAME_REPORT  0
+#define VT_SIM_KEYNAME_SEAL    4
 /* INIT | DEBUG | MODE64BIT | PROVISIONKEY | EINITTOKENKEY | KSS */
-#define VT_SIM_SEAL_FLAGS_MASK     0xb7ull
+#define VT_SIM_SEAL_FLAGS_MASK 0xb7ull
 /* XFRM (which CPU state the enclave saves) does not change who may unseal. */
-#define VT_SIM_SEAL_XFRM_MASK      0x0ull
+#define VT_SIM_SEAL_XFRM_MASK  0x0ull
 
 typedef enum {
     VT_SIM_KEY_POLICY_MRENCLAVE = 1,
