@@ -2,164 +2,16 @@
 /*
  * `veritee quote verify`: configure a verifier from the options (trust anchor,
  * collateral source), verify the quote, appraise the result with the optional policy,
- * and report one verdict. Options are parsed in quote_verify_opts.c, the verdict is
- * printed by verify_output.c.
+ * and report one verdict. Options are parsed in quote_verify_opts.c, the verifier and
+ * the policy are made in quote_verify_common.c, the verdict is printed by
+ * verify_output.c.
  */
 #include <openssl/crypto.h>
-#include <openssl/x509.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "common/error.h"
-#include "common/ossl.h"
 #include "cmd_quote.h"
 #include "quote_verify.h"
 
 #define PROG VT_CLI_VERIFY_PROG
-
-/* Records why the run failed (the first reason wins) and returns rc. */
-static int fail(vt_cli_verdict_t *v, int rc, const char *fmt, ...) VT_PRINTF(3, 4);
-static int fail(vt_cli_verdict_t *v, int rc, const char *fmt, ...)
-{
-    if (v->error[0] == '\0') {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(v->error, sizeof(v->error), fmt, ap);
-        va_end(ap);
-    }
-    v->rc = rc;
-    return rc;
-}
-
-static const char *detail(int rc)
-{
-    return vt_last_error()[0] ? vt_last_error() : vt_strerror(rc);
-}
-
-/* Loads --root, names it for the output, and installs it as the verifier's anchor. */
-static int set_root(vt_verifier_t *verifier, const vt_cli_verify_opts_t *o, vt_cli_verdict_t *v)
-{
-    int rc = VT_E_INTERNAL;
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    X509 *cert = NULL;
-    char q[VT_CLI_QUOTED_LEN];
-    char subject[512] = "";
-
-    vt_cli_quote_arg(o->root, q);
-    rc = vt_cli_read_file(o->root, VT_COLLATERAL_PEM_MAX, &buf, &len);
-    if (rc < 0) {
-        fail(v, rc, "--root: %s", detail(rc));
-        goto out;
-    }
-    rc = vt_x509_parse(buf, len, &cert);
-    if (rc < 0) {
-        fail(v, rc, "--root %s: not a certificate: %s", q, detail(rc));
-        goto out;
-    }
-    X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof(subject));
-    bool looks_simulated = strstr(subject, "SIMULATED") != NULL;
-    vt_x509_name_cn(X509_get_subject_name(cert), v->anchor, sizeof(v->anchor));
-    if (looks_simulated && !o->is_simulated_root_trusted) {
-        rc = fail(v, VT_E_UNTRUSTED,
-                  "--root %s is a simulated platform's root; pass --trust-simulated-root to "
-                  "trust it",
-                  q);
-        goto out;
-    }
-    rc = looks_simulated ? vt_verifier_set_simulated_root(verifier, buf, len)
-                         : vt_verifier_set_root(verifier, buf, len);
-    if (rc < 0) {
-        fail(v, rc, "--root %s: %s", q, detail(rc));
-        goto out;
-    }
-    v->is_simulated_root = vt_verifier_is_simulated_root(verifier);
-    if (v->is_simulated_root)
-        vt_cli_warn("trusting a SIMULATED root: this quote proves nothing about real hardware");
-out:
-    X509_free(cert);
-    free(buf);
-    return rc;
-}
-
-static int make_verifier(const vt_cli_verify_opts_t *o, vt_cli_verdict_t *v, vt_verifier_t **out)
-{
-    int rc = VT_E_INTERNAL;
-    vt_verifier_t *verifier = NULL;
-    char q[VT_CLI_QUOTED_LEN];
-
-    rc = vt_verifier_new(&verifier);
-    if (rc < 0) {
-        fail(v, rc, "cannot create a verifier: %s", detail(rc));
-        goto out;
-    }
-    if (o->root) {
-        rc = set_root(verifier, o, v);
-        if (rc < 0) goto out;
-    }
-    if (o->collateral) {
-        rc = vt_verifier_set_collateral_dir(verifier, o->collateral);
-        if (rc < 0) {
-            fail(v, rc, "--collateral %s: %s", vt_cli_quote_arg(o->collateral, q), detail(rc));
-            goto out;
-        }
-    } else {
-        const vt_pccs_options_t pccs = {.base_url = o->pccs, .ca_file = o->pccs_ca};
-        rc = vt_verifier_set_pccs(verifier, &pccs);
-        if (rc < 0) {
-            fail(v, rc, "--pccs %s: %s", vt_cli_quote_arg(o->pccs, q), detail(rc));
-            goto out;
-        }
-    }
-    *out = verifier;
-    verifier = NULL;
-    rc = 0;
-out:
-    vt_verifier_free(verifier);
-    return rc;
-}
-
-/* Adds every ID of the comma-separated lists given to --accept-advisory. */
-static int accept_advisories(vt_policy_t *p, const vt_cli_verify_opts_t *o)
-{
-    for (size_t i = 0; i < o->advisory_arg_count; i++) {
-        for (const char *s = o->advisories[i];; s++) {
-            char id[80];
-            size_t n = strcspn(s, ",");
-            snprintf(id, sizeof(id), "%.*s", (int)(n < sizeof(id) ? n : sizeof(id) - 1), s);
-            VT_GUARD(vt_policy_accept_advisory(p, id));
-            s += n;
-            if (*s == '\0') break;
-        }
-    }
-    return 0;
-}
-
-/* Builds the appraisal policy from the options (before any verification work). */
-static int make_policy(const vt_cli_verify_opts_t *o, vt_policy_t **out)
-{
-    int rc = VT_E_INTERNAL;
-    vt_policy_t *p = NULL;
-
-    VT_TRY(vt_policy_new(&p));
-    if (o->has_mrenclave) vt_policy_set_mrenclave(p, o->mrenclave);
-    if (o->has_mrsigner) vt_policy_set_mrsigner(p, o->mrsigner);
-    if (o->has_isv_prod_id) vt_policy_set_isv_prod_id(p, o->isv_prod_id);
-    if (o->has_min_isv_svn) vt_policy_set_min_isv_svn(p, o->min_isv_svn);
-    for (int f = 0; f < VT_TDX_FIELD_COUNT; f++)
-        if (o->has_tdx[f]) VT_TRY(vt_policy_set_tdx_measurement(p, (vt_tdx_field_t)f, o->tdx[f]));
-    for (size_t i = 0; i < o->status_count; i++)
-        VT_TRY(vt_policy_accept_tcb_status(p, o->statuses[i]));
-    VT_TRY(accept_advisories(p, o));
-    vt_policy_set_allow_debug(p, o->is_debug_allowed);
-    *out = p;
-    p = NULL;
-    rc = 0;
-out:
-    vt_policy_free(p);
-    return rc;
-}
 
 /* The policy, then --report-data (which the library policy does not cover). */
 static void appraise(const vt_policy_t *policy, const vt_cli_verify_opts_t *o,
@@ -168,34 +20,16 @@ static void appraise(const vt_policy_t *policy, const vt_cli_verify_opts_t *o,
     int rc = vt_policy_appraise(policy, r);
     if (rc < 0) {
         v->is_policy_rejected = true;
-        fail(v, rc, "%s", detail(rc));
+        vt_cli_verdict_fail(v, rc, "%s", vt_cli_detail(rc));
         return;
     }
     if (o->has_report_data) {
         const uint8_t *rd = r->tee == VT_TEE_SGX ? r->sgx.report_data : r->td.report_data;
         if (CRYPTO_memcmp(rd, o->report_data, VT_REPORT_DATA_LEN) != 0) {
             v->is_policy_rejected = true;
-            fail(v, VT_E_POLICY, "policy: report data does not match --report-data");
+            vt_cli_verdict_fail(v, VT_E_POLICY, "policy: report data does not match --report-data");
         }
     }
-}
-
-static int report(const vt_cli_verdict_t *v)
-{
-    int rc = 0;
-    if (v->opts->is_json) {
-        json_t *j = vt_cli_verdict_json(v);
-        rc = vt_cli_json_print(j);
-        json_decref(j);
-    } else {
-        vt_cli_verdict_print(stdout, v, vt_cli_use_color(stdout));
-    }
-    if (v->error[0]) vt_cli_error(PROG, "%s", v->error);
-    if ((fflush(stdout) != 0 || rc < 0)) {
-        vt_cli_error(PROG, "cannot write output");
-        return VT_CLI_EXIT_FAIL;
-    }
-    return vt_cli_verdict_exit_code(v);
 }
 
 int vt_cli_quote_verify_main(int argc, char **argv)
@@ -214,29 +48,30 @@ int vt_cli_quote_verify_main(int argc, char **argv)
     v.at = o.has_at ? o.at : vt_time_now();
     snprintf(v.anchor, sizeof(v.anchor), "Intel SGX Root CA (built in)");
     if (o.has_policy) {
-        rc = make_policy(&o, &policy);
+        rc = vt_cli_verify_make_policy(&o, &policy);
         if (rc < 0) {
-            vt_cli_error(PROG, "policy: %s", detail(rc));
+            vt_cli_error(PROG, "policy: %s", vt_cli_detail(rc));
             return vt_error_type(rc) == VT_ET_USAGE ? VT_CLI_EXIT_USAGE : VT_CLI_EXIT_FAIL;
         }
     }
     rc = vt_cli_quote_load(o.file, &quote);
     if (rc < 0) {
-        fail(&v, rc, "%s", detail(rc));
+        vt_cli_verdict_fail(&v, rc, "%s", vt_cli_detail(rc));
         goto done;
     }
     v.quote = &quote;
-    if (make_verifier(&o, &v, &verifier) < 0) goto done;
+    if (vt_cli_verify_make_verifier(&o, &v, &verifier) < 0) goto done;
     rc = vt_verifier_verify(verifier, quote.buf, quote.len, v.at, &result);
     v.result = &result;
     if (rc < 0) {
-        fail(&v, rc, "%s", detail(rc));
+        vt_cli_verdict_fail(&v, rc, "%s", vt_cli_detail(rc));
         goto done;
     }
     v.is_verified = true;
     if (policy) appraise(policy, &o, &result, &v);
 done:
-    status = report(&v);
+    if (!o.is_json) vt_cli_verdict_print(stdout, &v, vt_cli_use_color(stdout));
+    status = vt_cli_verdict_finish(PROG, &v, o.is_json ? vt_cli_verdict_json(&v) : NULL);
     vt_verify_result_cleanup(&result);
     vt_verifier_free(verifier);
     vt_policy_free(policy);

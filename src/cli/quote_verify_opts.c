@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The options of `veritee quote verify`: their --help text and their parsing. Every
+ * The options of `veritee quote verify`: their --help text and their parsing, which
+ * `veritee cert verify` shares (vt_cli_verify_opts_parse_cmd). Every
  * value is checked completely here (hex length and digits, integer range, RFC 3339
  * time, TCB status words), so a mistake is a usage error (64) before any work starts.
  */
@@ -11,76 +12,16 @@
 
 #define PROG VT_CLI_VERIFY_PROG
 
-enum {
-    OPT_HELP = 'h',
-    OPT_COLLATERAL = 256,
-    OPT_PCCS,
-    OPT_PCCS_CA,
-    OPT_ROOT,
-    OPT_TRUST_SIMULATED,
-    OPT_AT,
-    OPT_JSON,
-    OPT_MRENCLAVE,
-    OPT_MRSIGNER,
-    OPT_ISV_PROD_ID,
-    OPT_MIN_ISV_SVN,
-    OPT_REPORT_DATA,
-    OPT_ALLOW_DEBUG,
-    OPT_ACCEPT_STATUS,
-    OPT_ACCEPT_ADVISORY,
-    OPT_TDX_BASE = 512, /* + vt_tdx_field_t */
-};
-
 static const vt_cli_option_t options[] = {
-    {NULL, NULL, 0, "Collateral and trust:"},
-    {"collateral", "DIR", OPT_COLLATERAL,
-     "read the collateral from the bundle directory DIR (layout in veritee(1), FILES)"},
-    {"pccs", "URL", OPT_PCCS,
-     "fetch the collateral from the PCCS or Intel PCS v4 service at URL, e.g. "
-     "https://api.trustedservices.intel.com"},
-    {"pccs-ca", "FILE", OPT_PCCS_CA,
-     "PEM file of CA certificates that verify the PCCS's TLS certificate (default: the "
-     "system store)"},
-    {"root", "CA", OPT_ROOT,
-     "trust the self-signed root certificate in the file CA (PEM or DER) instead of the "
-     "built-in Intel SGX Root CA"},
-    {"trust-simulated-root", NULL, OPT_TRUST_SIMULATED,
-     "allow --root to be a simulated platform's root (subject contains SIMULATED); prints a "
-     "warning, since such a quote proves nothing about real hardware"},
-    {"at", "RFC3339", OPT_AT,
-     "verify as of this UTC time, e.g. 2025-07-19T10:01:17Z (default: now)"},
-    {NULL, NULL, 0, "Output:"},
-    {"json", NULL, OPT_JSON, "print one JSON object (keys in veritee(1), JSON OUTPUT)"},
-    {NULL, NULL, 0,
-     "Appraisal policy (any of these turns it on; it starts from: only UpToDate accepted, "
-     "no advisory accepted, debug refused, nothing pinned):"},
-    {"mrenclave", "HEX", OPT_MRENCLAVE, "require this MRENCLAVE (SGX; 64 hex digits)"},
-    {"mrsigner", "HEX", OPT_MRSIGNER, "require this MRSIGNER (SGX; 64 hex digits)"},
-    {"isv-prod-id", "N", OPT_ISV_PROD_ID, "require this ISVPRODID (SGX; 0 to 65535)"},
-    {"min-isv-svn", "N", OPT_MIN_ISV_SVN, "require ISVSVN >= N (SGX; 0 to 65535)"},
-    {"mrtd", "HEX", OPT_TDX_BASE + VT_TDX_MRTD, "require this MRTD (TDX; 96 hex digits)"},
-    {"rtmr0", "HEX", OPT_TDX_BASE + VT_TDX_RTMR0, "require this RTMR0 (TDX; 96 hex digits)"},
-    {"rtmr1", "HEX", OPT_TDX_BASE + VT_TDX_RTMR1, "require this RTMR1 (TDX)"},
-    {"rtmr2", "HEX", OPT_TDX_BASE + VT_TDX_RTMR2, "require this RTMR2 (TDX)"},
-    {"rtmr3", "HEX", OPT_TDX_BASE + VT_TDX_RTMR3, "require this RTMR3 (TDX)"},
-    {"mrseam", "HEX", OPT_TDX_BASE + VT_TDX_MRSEAM, "require this MRSEAM (TDX module)"},
-    {"mrconfigid", "HEX", OPT_TDX_BASE + VT_TDX_MRCONFIGID, "require this MRCONFIGID (TDX)"},
-    {"mrowner", "HEX", OPT_TDX_BASE + VT_TDX_MROWNER, "require this MROWNER (TDX)"},
-    {"mrownerconfig", "HEX", OPT_TDX_BASE + VT_TDX_MROWNERCONFIG,
-     "require this MROWNERCONFIG (TDX)"},
-    {"report-data", "HEX", OPT_REPORT_DATA,
+    VT_CLI_VERIFY_OPTIONS_TRUST,
+    VT_CLI_VERIFY_OPTIONS_OUTPUT,
+    VT_CLI_VERIFY_OPTIONS_SGX_POLICY,
+    VT_CLI_VERIFY_OPTIONS_TDX_POLICY,
+    {"report-data", "HEX", VT_CLI_VOPT_REPORT_DATA,
      "require this report data: 1 to 64 bytes of hex, zero-padded to 64 bytes (e.g. the hash "
      "of your nonce)"},
-    {"allow-debug", NULL, OPT_ALLOW_DEBUG, "accept debug enclaves and debug TDs"},
-    {"accept-status", "S", OPT_ACCEPT_STATUS,
-     "also accept TCB status S, an Intel word such as SWHardeningNeeded or OutOfDate "
-     "(repeatable; comma-separated lists allowed)"},
-    {"accept-advisory", "ID", OPT_ACCEPT_ADVISORY,
-     "accept advisory ID (e.g. INTEL-SA-00615) in an accepted result (repeatable; "
-     "comma-separated lists allowed)"},
-    {NULL, NULL, 0, "Other:"},
-    {"help", NULL, OPT_HELP, "show this help and exit"},
-    {NULL, NULL, 0, NULL},
+    VT_CLI_VERIFY_OPTIONS_POLICY_END,
+    VT_CLI_VERIFY_OPTIONS_END,
 };
 
 static const vt_cli_help_t help = {
@@ -109,7 +50,7 @@ static void print_statuses(char *out, size_t cap)
                                  vt_tcb_status_name((vt_tcb_status_t)s));
 }
 
-static int parse_statuses(const char *arg, vt_cli_verify_opts_t *o)
+static int parse_statuses(const vt_cli_verify_cmd_t *cmd, const char *arg, vt_cli_verify_opts_t *o)
 {
     char word[64];
     char q[VT_CLI_QUOTED_LEN];
@@ -120,7 +61,7 @@ static int parse_statuses(const char *arg, vt_cli_verify_opts_t *o)
         if (n == 0 || n >= sizeof(word) || vt_tcb_status_from_name(word, &s) != 0) {
             char all[512];
             print_statuses(all, sizeof(all));
-            return vt_cli_usage_error(PROG, &help,
+            return vt_cli_usage_error(cmd->prog, cmd->help,
                                       "--accept-status: unknown TCB status %s "
                                       "(one of: %s)",
                                       vt_cli_quote_arg(arg, q), all);
@@ -134,7 +75,8 @@ static int parse_statuses(const char *arg, vt_cli_verify_opts_t *o)
     return VT_CLI_CONTINUE;
 }
 
-static int check_advisories(const char *arg, vt_cli_verify_opts_t *o)
+static int check_advisories(const vt_cli_verify_cmd_t *cmd, const char *arg,
+                            vt_cli_verify_opts_t *o)
 {
     char q[VT_CLI_QUOTED_LEN];
     for (const char *p = arg;; p++) {
@@ -143,57 +85,60 @@ static int check_advisories(const char *arg, vt_cli_verify_opts_t *o)
         for (size_t i = 0; ok && i < n; i++)
             ok = isalnum((unsigned char)p[i]) || p[i] == '-' || p[i] == '_';
         if (!ok)
-            return vt_cli_usage_error(PROG, &help, "--accept-advisory: bad advisory ID in %s",
+            return vt_cli_usage_error(cmd->prog, cmd->help,
+                                      "--accept-advisory: bad advisory ID in %s",
                                       vt_cli_quote_arg(arg, q));
         p += n;
         if (*p == '\0') break;
     }
     if (o->advisory_arg_count >= VT_CLI_MAX_ADVISORY_ARGS)
-        return vt_cli_usage_error(PROG, &help, "--accept-advisory: more than %d options",
+        return vt_cli_usage_error(cmd->prog, cmd->help, "--accept-advisory: more than %d options",
                                   VT_CLI_MAX_ADVISORY_ARGS);
     o->advisories[o->advisory_arg_count++] = arg;
     return VT_CLI_CONTINUE;
 }
 
-static int hex_arg(const char *opt, const char *arg, uint8_t *out, size_t len)
+static int hex_arg(const vt_cli_verify_cmd_t *cmd, const char *opt, const char *arg, uint8_t *out,
+                   size_t len)
 {
     char q[VT_CLI_QUOTED_LEN];
     if (vt_cli_parse_hex(arg, out, len) != 0)
-        return vt_cli_usage_error(PROG, &help, "--%s: %s is not %zu bytes of hex (%s)", opt,
-                                  vt_cli_quote_arg(arg, q), len, vt_last_error());
+        return vt_cli_usage_error(cmd->prog, cmd->help, "--%s: %s is not %zu bytes of hex (%s)",
+                                  opt, vt_cli_quote_arg(arg, q), len, vt_last_error());
     return VT_CLI_CONTINUE;
 }
 
-static int report_data_arg(const char *arg, vt_cli_verify_opts_t *o)
+static int report_data_arg(const vt_cli_verify_cmd_t *cmd, const char *arg, vt_cli_verify_opts_t *o)
 {
     char q[VT_CLI_QUOTED_LEN];
     const char *hex = (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) ? arg + 2 : arg;
     size_t n = strlen(hex);
     if (n == 0 || n % 2 != 0 || n > 2 * VT_REPORT_DATA_LEN ||
         vt_hex_decode(hex, n, o->report_data, n / 2) != 0)
-        return vt_cli_usage_error(PROG, &help, "--report-data: %s is not 1 to 64 bytes of hex",
+        return vt_cli_usage_error(cmd->prog, cmd->help,
+                                  "--report-data: %s is not 1 to 64 bytes of hex",
                                   vt_cli_quote_arg(arg, q));
     for (size_t i = n / 2; i < VT_REPORT_DATA_LEN; i++) o->report_data[i] = 0;
     o->has_report_data = true;
     return VT_CLI_CONTINUE;
 }
 
-static int u16_arg(const char *opt, const char *arg, uint16_t *out)
+static int u16_arg(const vt_cli_verify_cmd_t *cmd, const char *opt, const char *arg, uint16_t *out)
 {
     char q[VT_CLI_QUOTED_LEN];
     unsigned long v;
     if (vt_cli_parse_uint(arg, 0xffff, &v) != 0)
-        return vt_cli_usage_error(PROG, &help, "--%s: %s: %s", opt, vt_cli_quote_arg(arg, q),
-                                  vt_last_error());
+        return vt_cli_usage_error(cmd->prog, cmd->help, "--%s: %s: %s", opt,
+                                  vt_cli_quote_arg(arg, q), vt_last_error());
     *out = (uint16_t)v;
     return VT_CLI_CONTINUE;
 }
 
-static int time_arg(const char *arg, vt_cli_verify_opts_t *o)
+static int time_arg(const vt_cli_verify_cmd_t *cmd, const char *arg, vt_cli_verify_opts_t *o)
 {
     char q[VT_CLI_QUOTED_LEN];
     if (vt_time_parse(arg, &o->at) != 0)
-        return vt_cli_usage_error(PROG, &help,
+        return vt_cli_usage_error(cmd->prog, cmd->help,
                                   "--at: %s is not an RFC 3339 time such as "
                                   "2025-07-19T10:01:17Z",
                                   vt_cli_quote_arg(arg, q));
@@ -201,106 +146,117 @@ static int time_arg(const char *arg, vt_cli_verify_opts_t *o)
     return VT_CLI_CONTINUE;
 }
 
-static const char *option_name(int val)
+static const char *option_name(const vt_cli_verify_cmd_t *cmd, int val)
 {
-    for (const vt_cli_option_t *o = options; o->name || o->help; o++)
+    for (const vt_cli_option_t *o = cmd->help->options; o->name || o->help; o++)
         if (o->name && o->val == val) return o->name;
     return "?";
 }
 
 /* Handles one option; VT_CLI_CONTINUE to go on, else the exit status. */
-static int handle(int c, const char *arg, char **argv, vt_cli_verify_opts_t *o)
+static int handle(const vt_cli_verify_cmd_t *cmd, int c, const char *arg, char **argv,
+                  vt_cli_verify_opts_t *o)
 {
-    if (c >= OPT_TDX_BASE && c < OPT_TDX_BASE + VT_TDX_FIELD_COUNT) {
-        int f = c - OPT_TDX_BASE;
+    if (c >= VT_CLI_VOPT_TDX_BASE && c < VT_CLI_VOPT_TDX_BASE + VT_TDX_FIELD_COUNT) {
+        int f = c - VT_CLI_VOPT_TDX_BASE;
         o->has_policy = o->has_tdx[f] = true;
-        return hex_arg(option_name(c), arg, o->tdx[f], VT_TDX_MEASUREMENT_LEN);
+        return hex_arg(cmd, option_name(cmd, c), arg, o->tdx[f], VT_TDX_MEASUREMENT_LEN);
     }
     switch (c) {
-    case OPT_HELP:
-        vt_cli_print_help(PROG, &help, stdout);
+    case VT_CLI_VOPT_HELP:
+        vt_cli_print_help(cmd->prog, cmd->help, stdout);
         return VT_CLI_EXIT_OK;
-    case OPT_COLLATERAL:
+    case VT_CLI_VOPT_COLLATERAL:
         o->collateral = arg;
         return VT_CLI_CONTINUE;
-    case OPT_PCCS:
+    case VT_CLI_VOPT_PCCS:
         o->pccs = arg;
         return VT_CLI_CONTINUE;
-    case OPT_PCCS_CA:
+    case VT_CLI_VOPT_PCCS_CA:
         o->pccs_ca = arg;
         return VT_CLI_CONTINUE;
-    case OPT_ROOT:
+    case VT_CLI_VOPT_ROOT:
         o->root = arg;
         return VT_CLI_CONTINUE;
-    case OPT_TRUST_SIMULATED:
+    case VT_CLI_VOPT_TRUST_SIMULATED:
         o->is_simulated_root_trusted = true;
         return VT_CLI_CONTINUE;
-    case OPT_AT:
-        return time_arg(arg, o);
-    case OPT_JSON:
+    case VT_CLI_VOPT_AT:
+        return time_arg(cmd, arg, o);
+    case VT_CLI_VOPT_JSON:
         o->is_json = true;
         return VT_CLI_CONTINUE;
     }
     o->has_policy = true;
     switch (c) {
-    case OPT_MRENCLAVE:
+    case VT_CLI_VOPT_MRENCLAVE:
         o->has_mrenclave = true;
-        return hex_arg("mrenclave", arg, o->mrenclave, 32);
-    case OPT_MRSIGNER:
+        return hex_arg(cmd, "mrenclave", arg, o->mrenclave, 32);
+    case VT_CLI_VOPT_MRSIGNER:
         o->has_mrsigner = true;
-        return hex_arg("mrsigner", arg, o->mrsigner, 32);
-    case OPT_ISV_PROD_ID:
+        return hex_arg(cmd, "mrsigner", arg, o->mrsigner, 32);
+    case VT_CLI_VOPT_ISV_PROD_ID:
         o->has_isv_prod_id = true;
-        return u16_arg("isv-prod-id", arg, &o->isv_prod_id);
-    case OPT_MIN_ISV_SVN:
+        return u16_arg(cmd, "isv-prod-id", arg, &o->isv_prod_id);
+    case VT_CLI_VOPT_MIN_ISV_SVN:
         o->has_min_isv_svn = true;
-        return u16_arg("min-isv-svn", arg, &o->min_isv_svn);
-    case OPT_REPORT_DATA:
-        return report_data_arg(arg, o);
-    case OPT_ALLOW_DEBUG:
+        return u16_arg(cmd, "min-isv-svn", arg, &o->min_isv_svn);
+    case VT_CLI_VOPT_REPORT_DATA:
+        return report_data_arg(cmd, arg, o);
+    case VT_CLI_VOPT_ALLOW_DEBUG:
         o->is_debug_allowed = true;
         return VT_CLI_CONTINUE;
-    case OPT_ACCEPT_STATUS:
-        return parse_statuses(arg, o);
-    case OPT_ACCEPT_ADVISORY:
-        return check_advisories(arg, o);
+    case VT_CLI_VOPT_ACCEPT_STATUS:
+        return parse_statuses(cmd, arg, o);
+    case VT_CLI_VOPT_ACCEPT_ADVISORY:
+        return check_advisories(cmd, arg, o);
     }
-    return vt_cli_getopt_error(PROG, &help, c, argv);
+    return vt_cli_getopt_error(cmd->prog, cmd->help, c, argv);
 }
 
 /* Cross-option rules, checked once everything is read. */
-static int check_combination(int argc, char **argv, vt_cli_verify_opts_t *o)
+static int check_combination(const vt_cli_verify_cmd_t *cmd, int argc, char **argv,
+                             vt_cli_verify_opts_t *o)
 {
     char q[VT_CLI_QUOTED_LEN];
-    if (optind >= argc) return vt_cli_usage_error(PROG, &help, "missing FILE");
+    if (optind >= argc) return vt_cli_usage_error(cmd->prog, cmd->help, "missing FILE");
     if (argc - optind > 1)
-        return vt_cli_usage_error(PROG, &help, "unexpected argument %s",
+        return vt_cli_usage_error(cmd->prog, cmd->help, "unexpected argument %s",
                                   vt_cli_quote_arg(argv[optind + 1], q));
     o->file = argv[optind];
     if (o->collateral && o->pccs)
-        return vt_cli_usage_error(PROG, &help, "give either --collateral or --pccs, not both");
+        return vt_cli_usage_error(cmd->prog, cmd->help,
+                                  "give either --collateral or --pccs, not both");
     if (!o->collateral && !o->pccs)
-        return vt_cli_usage_error(PROG, &help, "missing --collateral DIR or --pccs URL");
-    if (o->pccs_ca && !o->pccs) return vt_cli_usage_error(PROG, &help, "--pccs-ca needs --pccs");
+        return vt_cli_usage_error(cmd->prog, cmd->help, "missing --collateral DIR or --pccs URL");
+    if (o->pccs_ca && !o->pccs)
+        return vt_cli_usage_error(cmd->prog, cmd->help, "--pccs-ca needs --pccs");
     if (o->is_simulated_root_trusted && !o->root)
-        return vt_cli_usage_error(PROG, &help, "--trust-simulated-root needs --root CA");
+        return vt_cli_usage_error(cmd->prog, cmd->help, "--trust-simulated-root needs --root CA");
     return VT_CLI_CONTINUE;
 }
 
-int vt_cli_verify_opts_parse(int argc, char **argv, vt_cli_verify_opts_t *o)
+int vt_cli_verify_opts_parse_cmd(const vt_cli_verify_cmd_t *cmd, int argc, char **argv,
+                                 vt_cli_verify_opts_t *o)
 {
     struct option longopts[VT_CLI_MAX_OPTIONS + 2];
     char shortopts[3 * VT_CLI_MAX_OPTIONS + 4];
     int c;
 
     *o = (vt_cli_verify_opts_t){0};
-    vt_cli_getopt_tables(&help, longopts, shortopts, sizeof(shortopts));
+    vt_cli_getopt_tables(cmd->help, longopts, shortopts, sizeof(shortopts));
     optind = 0; /* glibc: 0 re-initializes getopt completely */
     opterr = 0;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-        if (c == '?' || c == ':') return vt_cli_getopt_error(PROG, &help, c, argv);
-        int status = handle(c, optarg, argv, o);
+        if (c == '?' || c == ':') return vt_cli_getopt_error(cmd->prog, cmd->help, c, argv);
+        int status = handle(cmd, c, optarg, argv, o);
         if (status != VT_CLI_CONTINUE) return status;
     }
-    return check_combination(argc, argv, o);
+    return check_combination(cmd, argc, argv, o);
+}
+
+int vt_cli_verify_opts_parse(int argc, char **argv, vt_cli_verify_opts_t *o)
+{
+    static const vt_cli_verify_cmd_t quote_verify = {PROG, &help};
+    return vt_cli_verify_opts_parse_cmd(&quote_verify, argc, argv, o);
 }
