@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * RA-TLS create -> verify round trips on a simulated platform (SGX P-384, SGX P-256,
+ * TDX, TCG-only), the result's fields, and the measurement callback.
+ */
+#include "test_util.h"
+
+#include <openssl/sha.h>
+#include <string.h>
+
+#include "ratls_fixture.h"
+
+static vt_ratls_fixture_t fx;
+
+static int setup(void **state)
+{
+    (void)state;
+    vt_ratls_fixture_init(&fx, VT_TCB_UP_TO_DATE, 1);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    vt_ratls_fixture_cleanup(&fx);
+    return 0;
+}
+
+static int verify_with(vt_policy_t *p, const uint8_t *der, size_t len, vt_ratls_result_t *r)
+{
+    vt_ratls_verifier_t *rv = NULL;
+    vt_assert_ok(vt_ratls_verifier_new(fx.verifier, p, &rv));
+    int rc = vt_ratls_verify_der(rv, der, len, VT_TIME_NOW, r);
+    vt_ratls_verifier_free(rv);
+    return rc;
+}
+
+static void round_trip(vt_tee_t tee, const vt_ratls_create_options_t *o, vt_ratls_ext_t source)
+{
+    vt_ratls_source_t src;
+    uint8_t *der;
+    size_t len;
+    vt_ratls_result_t r;
+    vt_policy_t *p = NULL;
+    vt_ratls_source_init(&src, &fx, tee, 0);
+    vt_ratls_fixture_make_cert(&src, o, &der, &len);
+    vt_assert_ok(vt_policy_new(&p));
+    if (tee == VT_TEE_SGX) {
+        vt_policy_set_mrenclave(p, src.sgx.mr_enclave);
+        vt_policy_set_mrsigner(p, src.sgx.mr_signer);
+        vt_policy_set_isv_prod_id(p, 7);
+        vt_policy_set_min_isv_svn(p, 3);
+    } else {
+        vt_assert_ok(vt_policy_set_tdx_measurement(p, VT_TDX_MRTD, src.td.mr_td));
+    }
+    vt_assert_ok(verify_with(p, der, len, &r));
+    assert_true(r.quote.is_verified);
+    assert_int_equal(r.quote.tee, tee);
+    assert_int_equal(r.quote.tcb_status, VT_TCB_UP_TO_DATE);
+    assert_int_equal(r.source, source);
+    assert_false(r.is_from_cache);
+    uint8_t h[32];
+    SHA256(der, len, h);
+    assert_memory_equal(r.cert_sha256, h, 32);
+    vt_ratls_result_cleanup(&r);
+    vt_policy_free(p);
+    free(der);
+    vt_ratls_source_cleanup(&src);
+}
+
+static void sgx_p384(void **state)
+{
+    (void)state;
+    round_trip(VT_TEE_SGX, NULL, VT_RATLS_EXT_TCG);
+}
+
+static void sgx_p256(void **state)
+{
+    (void)state;
+    vt_ratls_create_options_t o = {.key_type = VT_RATLS_KEY_P256};
+    round_trip(VT_TEE_SGX, &o, VT_RATLS_EXT_TCG);
+}
+
+static void sgx_tcg_only(void **state)
+{
+    (void)state;
+    vt_ratls_create_options_t o = {.omit_legacy = true};
+    round_trip(VT_TEE_SGX, &o, VT_RATLS_EXT_TCG);
+}
+
+static void tdx(void **state)
+{
+    (void)state;
+    round_trip(VT_TEE_TDX, NULL, VT_RATLS_EXT_TCG);
+}
+
+static void tdx_p256_tcg_only(void **state)
+{
+    (void)state;
+    vt_ratls_create_options_t o = {.key_type = VT_RATLS_KEY_P256, .omit_legacy = true};
+    round_trip(VT_TEE_TDX, &o, VT_RATLS_EXT_TCG);
+}
+
+typedef struct {
+    int calls;
+    int rc;
+    uint16_t svn;
+} cb_state_t;
+
+static int measurement_cb(void *ctx, const vt_verify_result_t *r)
+{
+    cb_state_t *s = ctx;
+    s->calls++;
+    s->svn = r->sgx.isv_svn;
+    return s->rc;
+}
+
+static void callback(void **state)
+{
+    (void)state;
+    vt_ratls_source_t src;
+    uint8_t *der;
+    size_t len;
+    vt_ratls_result_t r;
+    vt_ratls_verifier_t *rv = NULL;
+    vt_policy_t *p = NULL;
+    cb_state_t s = {0};
+    vt_ratls_source_init(&src, &fx, VT_TEE_SGX, 0);
+    vt_ratls_fixture_make_cert(&src, NULL, &der, &len);
+    vt_assert_ok(vt_policy_new(&p));
+    vt_assert_ok(vt_ratls_verifier_new(fx.verifier, p, &rv));
+    vt_ratls_verifier_set_measurement_cb(rv, measurement_cb, &s);
+    vt_assert_ok(vt_ratls_verify_der(rv, der, len, VT_TIME_NOW, &r));
+    assert_int_equal(s.calls, 1);
+    assert_int_equal(s.svn, 3);
+    vt_ratls_result_cleanup(&r);
+    s.rc = 1; /* positive: accepted, as in Gramine */
+    vt_assert_ok(vt_ratls_verify_der(rv, der, len, VT_TIME_NOW, &r));
+    vt_ratls_result_cleanup(&r);
+    s.rc = VT_E_MEASUREMENT;
+    vt_assert_rc(vt_ratls_verify_der(rv, der, len, VT_TIME_NOW, &r), VT_E_MEASUREMENT);
+    assert_non_null(strstr(vt_last_error(), "measurement callback"));
+    vt_ratls_result_cleanup(&r);
+    s.rc = -1; /* not a Veritee code: reported as a policy rejection */
+    vt_assert_rc(vt_ratls_verify_der(rv, der, len, VT_TIME_NOW, &r), VT_E_POLICY);
+    vt_ratls_result_cleanup(&r);
+    assert_int_equal(s.calls, 4);
+    vt_ratls_verifier_free(rv);
+    vt_policy_free(p);
+    free(der);
+    vt_ratls_source_cleanup(&src);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sgx_p384),          cmocka_unit_test(sgx_p256),
+        cmocka_unit_test(sgx_tcg_only),      cmocka_unit_test(tdx),
+        cmocka_unit_test(tdx_p256_tcg_only), cmocka_unit_test(callback),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
