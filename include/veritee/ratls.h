@@ -156,6 +156,11 @@ typedef struct {
     /* Present our own RA-TLS certificate (created from this attester) when set. */
     vt_attester_t *attester;
     const vt_ratls_create_options_t *create; /* may be NULL */
+    /* Or present this existing key and RA-TLS certificate (e.g. made with
+       vt_ratls_create_with, or shared by many contexts): both or neither, not with
+       attester. Borrowed: ctx takes its own references. */
+    EVP_PKEY *key;
+    X509 *cert;
     /* Verify the peer's RA-TLS certificate when set (client: the server's; server:
        require and verify a client certificate = mutual RA-TLS). */
     vt_ratls_verifier_t *verifier;
@@ -163,14 +168,35 @@ typedef struct {
 
 /**
  * Configures ctx for RA-TLS (TLS 1.3 minimum): installs our certificate and key if
- * opts->attester is set, and peer verification through SSL_CTX_set_cert_verify_callback
- * if opts->verifier is set (borrowed: it must outlive ctx). After a handshake,
- * vt_ratls_ssl_get_result gives the peer's verified result.
+ * opts->attester (a fresh key and certificate) or opts->key and opts->cert are set,
+ * and peer verification through SSL_CTX_set_cert_verify_callback if opts->verifier is
+ * set (borrowed: it must outlive ctx). After a handshake, vt_ratls_ssl_get_result
+ * gives the peer's verified result.
+ *
+ * With a verifier, the peer must send exactly one certificate (its RA-TLS certificate;
+ * OpenSSL's chain building is not used), a server requests and requires a client
+ * certificate (mutual RA-TLS), and session resumption is off (server: no session
+ * cache, no tickets), so every handshake appraises the peer's evidence; the RA-TLS
+ * cache (vt_ratls_verifier_set_cache) makes repeated evidence cheap. A rejected peer
+ * fails the handshake with a certificate alert (certificate_revoked for a revoked
+ * TCB or PCK, bad_certificate otherwise); the OpenSSL error queue then holds
+ * SSL_R_CERTIFICATE_VERIFY_FAILED with the reason as error data ("ra-tls: ..."), and
+ * vt_last_error() of the handshaking thread holds the same detail.
+ *
+ * @returns 0; VT_E_INVALID_ARG (attester together with key/cert, key without cert or
+ *          the reverse, a key that does not match the certificate); the errors of
+ *          vt_ratls_create; VT_E_CRYPTO.
+ * Thread safety: configure a context before sharing it; handshakes on SSL objects of
+ * one context may then run in any number of threads.
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 2) int vt_ratls_ssl_ctx_configure(
     SSL_CTX *ctx, const vt_ratls_ssl_options_t *opts);
 
-/** The peer's verified result after a successful handshake on ssl, or NULL. Borrowed. */
+/**
+ * The peer's verified result after a successful handshake on ssl, or NULL (no
+ * handshake finished yet, or ssl's context has no verifier). Borrowed: valid while
+ * ssl lives.
+ */
 VT_API VT_NONNULL(1) const vt_ratls_result_t *vt_ratls_ssl_get_result(const SSL *ssl);
 
 #ifdef __cplusplus
