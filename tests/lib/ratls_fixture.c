@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "common/file.h"
+#include "common/ossl.h"
+#include "ratls/ratls_internal.h"
 #include "test_util.h"
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -117,4 +119,63 @@ void vt_ratls_fixture_make_cert(vt_ratls_source_t *s, const vt_ratls_create_opti
     vt_ratls_fixture_cert_der(cert, der, len);
     X509_free(cert);
     EVP_PKEY_free(key);
+}
+
+void vt_ratls_fixture_build_cert(EVP_PKEY *key, const vt_ratls_fixture_ext_t *exts, size_t n,
+                                 uint8_t **der, size_t *len)
+{
+    X509 *x = X509_new();
+    assert_non_null(x);
+    assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+    assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 1), 1);
+    X509_NAME *name = X509_get_subject_name(x);
+    assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                                (const unsigned char *)"RATLS", -1, -1, 0),
+                     1);
+    assert_int_equal(X509_set_issuer_name(x, name), 1);
+    assert_non_null(ASN1_TIME_set(X509_getm_notBefore(x), 978307200));
+    assert_non_null(ASN1_TIME_set(X509_getm_notAfter(x), 1924991999));
+    assert_int_equal(X509_set_pubkey(x, key), 1);
+    for (size_t i = 0; i < n; i++) {
+        ASN1_OBJECT *obj = OBJ_txt2obj(exts[i].oid, 1);
+        ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
+        assert_non_null(obj);
+        assert_non_null(os);
+        assert_int_equal(ASN1_OCTET_STRING_set(os, exts[i].value, (int)exts[i].len), 1);
+        X509_EXTENSION *e = X509_EXTENSION_create_by_OBJ(NULL, obj, exts[i].is_critical, os);
+        assert_non_null(e);
+        assert_int_equal(X509_add_ext(x, e, -1), 1);
+        X509_EXTENSION_free(e);
+        ASN1_OCTET_STRING_free(os);
+        ASN1_OBJECT_free(obj);
+    }
+    assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+    vt_ratls_fixture_cert_der(x, der, len);
+    X509_free(x);
+}
+
+const uint8_t *vt_ratls_fixture_ext_value(X509 *cert, const char *oid, size_t *len)
+{
+    ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+    assert_non_null(obj);
+    int at = X509_get_ext_by_OBJ(cert, obj, -1);
+    ASN1_OBJECT_free(obj);
+    if (at < 0) return NULL;
+    const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(X509_get_ext(cert, at));
+    *len = (size_t)ASN1_STRING_length(v);
+    return ASN1_STRING_get0_data(v);
+}
+
+void vt_ratls_fixture_cert_with_claims(vt_ratls_source_t *s, EVP_PKEY *key, const uint8_t *claims,
+                                       size_t claims_len, uint8_t **der, size_t *len)
+{
+    uint8_t rd[VT_REPORT_DATA_LEN] = {0}, *quote = NULL, *ev = NULL;
+    size_t quote_len = 0, ev_len = 0;
+    vt_sha256(claims, claims_len, rd);
+    vt_assert_ok(vt_ratls_source_evidence(s, rd, &quote, &quote_len));
+    vt_assert_ok(vt_ratls_evidence_serialize(quote, quote_len, claims, claims_len, &ev, &ev_len));
+    vt_ratls_fixture_ext_t ext = {VT_RATLS_TCG_EVIDENCE_OID, ev, ev_len, false};
+    vt_ratls_fixture_build_cert(key, &ext, 1, der, len);
+    free(ev);
+    free(quote);
 }

@@ -80,4 +80,31 @@ void vt_ratls_fixture_make_cert(vt_ratls_source_t *s, const vt_ratls_create_opti
 /* The DER of cert (free()). */
 void vt_ratls_fixture_cert_der(X509 *cert, uint8_t **der, size_t *len);
 
+/* One extension for vt_ratls_fixture_build_cert. */
+typedef struct {
+    const char *oid; /* dotted; may be any OID, e.g. VT_RATLS_TCG_EVIDENCE_OID */
+    const uint8_t *value;
+    size_t len;
+    bool is_critical;
+} vt_ratls_fixture_ext_t;
+
+/*
+ * Builds a self-signed certificate for key (any type: EC, RSA...) with only the given
+ * extensions, in order, and returns its DER (free()). For hand-made, tampered or
+ * foreign-key certificates; vt_ratls_create_with makes the real ones.
+ */
+void vt_ratls_fixture_build_cert(EVP_PKEY *key, const vt_ratls_fixture_ext_t *exts, size_t n,
+                                 uint8_t **der, size_t *len);
+
+/* The value of the extension with dotted oid in cert (borrowed), or NULL. */
+const uint8_t *vt_ratls_fixture_ext_value(X509 *cert, const char *oid, size_t *len);
+
+/*
+ * A certificate like vt_ratls_create_with's but with the TCG evidence built from the
+ * given claims bytes (the quote binds SHA-256(claims), whatever they hold), no legacy
+ * extension, for key. For claims-level tests. DER returned (free()).
+ */
+void vt_ratls_fixture_cert_with_claims(vt_ratls_source_t *s, EVP_PKEY *key, const uint8_t *claims,
+                                       size_t claims_len, uint8_t **der, size_t *len);
+
 #endif
