@@ -123,6 +123,23 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3, 4) int vt_attester_get_report(
     vt_attester_t *a, const uint8_t target_info[static VT_SGX_TARGET_INFO_LEN],
     const uint8_t report_data[static VT_REPORT_DATA_LEN], uint8_t out[static VT_SGX_REPORT_LEN]);
 
+/**
+ * gramine only, Veritee's attestfs extension (not in Gramine): local attestation check
+ * by this enclave of a report another enclave made for it (with this enclave's
+ * my_target_info as target). Writes the report to verify_report in one write(); attestfs
+ * accepts it only if its MAC verifies under this enclave's report key.
+ *
+ * @param body on success, the reporting enclave's report body (MRENCLAVE, MRSIGNER,
+ *             REPORTDATA...), now authenticated; written only on success
+ * @returns 0; VT_E_SIGNATURE (EKEYREJECTED: made for another enclave or on another
+ *          platform, or tampered with); VT_E_UNSUPPORTED (not a gramine
+ *          attester); VT_E_NOT_FOUND (no verify_report, e.g. a real Gramine enclave);
+ *          VT_E_IO (permission denied: not a simulated enclave; other I/O errors).
+ * Thread safety: safe (verifying touches no shared state).
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3) int vt_attester_verify_report(
+    vt_attester_t *a, const uint8_t report[static VT_SGX_REPORT_LEN], vt_sgx_report_body_t *body);
+
 #ifdef __cplusplus
 }
 #endif

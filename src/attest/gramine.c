@@ -16,10 +16,13 @@
  * one request must not interleave with another's: g_lock serializes them. It is a
  * static mutex (not per attester) because all attesters share the one directory.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -162,4 +165,35 @@ int vt_gramine_attester_new(const char *dir, vt_attester_t **out)
                   " for attestfs)",
               dir);
     return vt_attester_alloc(&gramine_ops, dir, VT_ATTEST_TEE_SGX, out);
+}
+
+/*
+ * verify_report (attestfs extension): one write() of the 432 bytes. attestfs answers
+ * EKEYREJECTED when the MAC does not verify for the writer, EINVAL for a wrong size.
+ */
+int vt_attester_verify_report(vt_attester_t *a, const uint8_t report[static VT_SGX_REPORT_LEN],
+                              vt_sgx_report_body_t *body)
+{
+    int rc = VT_E_INTERNAL;
+    int fd = -1;
+    vt_sgx_report_t r;
+    ssize_t n;
+
+    VT_TRY_ENSURE(a->ops == &gramine_ops, VT_E_UNSUPPORTED,
+                  MOD ": verify_report needs the gramine provider, not %s", a->ops->name);
+    VT_TRY(vt_sgx_report_parse(report, VT_SGX_REPORT_LEN, &r));
+    VT_TRY(vt_attest_open(MOD, a->dir, "verify_report", O_WRONLY, HINT_ENCLAVE, &fd));
+    do {
+        n = write(fd, report, VT_SGX_REPORT_LEN);
+    } while (n < 0 && errno == EINTR);
+    VT_TRY_ENSURE(!(n < 0 && errno == EKEYREJECTED), VT_E_SIGNATURE,
+                  MOD ": verify_report: the report's MAC does not verify for this enclave");
+    if (n < 0) VT_TRY(vt_attest_errno_rc(errno, MOD, NULL, "verify_report", HINT_ENCLAVE));
+    VT_TRY_ENSURE(n == VT_SGX_REPORT_LEN, VT_E_IO, MOD ": verify_report: short write (%zd of %d)",
+                  n, VT_SGX_REPORT_LEN);
+    *body = r.body;
+    rc = 0;
+out:
+    if (fd >= 0) close(fd);
+    return rc;
 }

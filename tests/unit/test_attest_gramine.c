@@ -357,6 +357,53 @@ static void test_errno_mapping(void **state)
     }
 }
 
+/* verify_report (attestfs extension): one write of the 432 bytes, the body returned. */
+static void test_verify_report(void **state)
+{
+    fixture_t *f = *state;
+    vt_attester_t *a = new_gramine();
+    uint8_t report[VT_SGX_REPORT_LEN], back[1024];
+    vt_sgx_report_t want;
+    vt_sgx_report_body_t body;
+
+    for (size_t i = 0; i < sizeof(report); i++) report[i] = (uint8_t)(i * 13 + 5);
+    vt_assert_ok(vt_sgx_report_parse(report, sizeof(report), &want));
+    put(f, "verify_report", "", 0);
+    memset(&body, 0x55, sizeof(body));
+    vt_assert_ok(vt_attester_verify_report(a, report, &body));
+    assert_memory_equal(&body, &want.body, sizeof(body));
+    assert_int_equal(get(f, "verify_report", back, sizeof(back)), VT_SGX_REPORT_LEN);
+    assert_memory_equal(back, report, sizeof(report));
+
+    /* A real Gramine enclave has no verify_report: body untouched. */
+    del(f, "verify_report");
+    memset(&body, 0x55, sizeof(body));
+    vt_assert_rc(vt_attester_verify_report(a, report, &body), VT_E_NOT_FOUND);
+    assert_non_null(strstr(vt_last_error(), "verify_report"));
+    for (size_t i = 0; i < sizeof(body); i++) assert_int_equal(((uint8_t *)&body)[i], 0x55);
+    vt_attester_free(a);
+
+    /* Only the gramine provider has it. */
+    static const vt_attest_ops_t other = {.name = "tsm"};
+    a = NULL;
+    vt_assert_ok(vt_attester_alloc(&other, f->dir, VT_ATTEST_TEE_TDX, &a));
+    vt_assert_rc(vt_attester_verify_report(a, report, &body), VT_E_UNSUPPORTED);
+    assert_detail("gramine: verify_report needs the gramine provider, not tsm");
+    vt_attester_free(a);
+
+    /* Permission denied (where modes are enforced: not as root) is VT_E_IO. */
+    if (geteuid() != 0) {
+        char path[512];
+        put(f, "verify_report", "", 0);
+        snprintf(path, sizeof(path), "%s/verify_report", f->dir);
+        assert_int_equal(chmod(path, 0444), 0);
+        a = new_gramine();
+        vt_assert_rc(vt_attester_verify_report(a, report, &body), VT_E_IO);
+        assert_non_null(strstr(vt_last_error(), "permission denied"));
+        vt_attester_free(a);
+    }
+}
+
 /* Feeds a FIFO in small chunks, as a slow pseudo-file or FUSE daemon might. */
 typedef struct {
     char path[512];
@@ -453,6 +500,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sealing_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errno_mapping, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quote_in_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };

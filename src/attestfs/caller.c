@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Callers of attestfs requests, read from procfs: tid -> Tgid (/proc/<tid>/status),
+ * the start time (/proc/<tgid>/stat field 22, after the last ')' because the command
+ * name may contain spaces and parentheses), the executable (/proc/<tgid>/exe) and,
+ * for the identity binding, VERITEE_SIM_SIG from /proc/<tgid>/environ. Everything a
+ * process controls (its name, its environment, the .sig it names) is read with a size
+ * cap and parsed with explicit bounds.
+ */
+#define _GNU_SOURCE
+#include "caller.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <veritee/sim_identity.h>
+
+#include "common/error.h"
+
+#define MOD        "caller"
+#define STATUS_MAX 8192
+#define STAT_MAX   4096
+/* Fields of /proc/<pid>/stat after the ')' closing the name: state (3) .. starttime (22). */
+#define STAT_FIELDS_TO_START 20
+
+/* Reads a whole file opened at dirfd/name into buf (cap bytes, NUL-terminated). */
+static int read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len,
+                   bool *is_truncated)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    size_t got = 0;
+
+    VT_ENSURE(fd >= 0, errno == ENOENT || errno == ESRCH ? VT_E_NOT_FOUND : VT_E_IO, MOD ": %s: %s",
+              name, strerror(errno));
+    for (;;) {
+        ssize_t n = read(fd, buf + got, cap - 1 - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int err = errno;
+            close(fd);
+            VT_BAIL(err == ESRCH ? VT_E_NOT_FOUND : VT_E_IO, MOD ": %s: %s", name, strerror(err));
+        }
+        got += (size_t)n;
+        if (n == 0 || got == cap - 1) break;
+    }
+    close(fd);
+    buf[got] = '\0';
+    *len = got;
+    if (is_truncated != NULL) *is_truncated = got == cap - 1;
+    return 0;
+}
+
+/* Parses a decimal number at text (no sign); *end points past it. */
+static int parse_u64(const char *text, const char *what, uint64_t *out, const char **end)
+{
+    char *e = NULL;
+
+    VT_ENSURE(text[0] >= '0' && text[0] <= '9', VT_E_MALFORMED, MOD ": %s: not a number", what);
+    errno = 0;
+    unsigned long long v = strtoull(text, &e, 10);
+    VT_ENSURE(errno == 0, VT_E_MALFORMED, MOD ": %s: out of range", what);
+    *out = v;
+    *end = e;
+    return 0;
+}
+
+static int read_tgid(pid_t tid, pid_t *tgid)
+{
+    char path[64], buf[STATUS_MAX];
+    size_t len = 0;
+    uint64_t v = 0;
+    const char *end = NULL;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+    VT_GUARD(read_at(AT_FDCWD, path, buf, sizeof(buf), &len, NULL));
+    /* Name is the first line and the kernel escapes newlines in it. */
+    const char *line = strstr(buf, "\nTgid:");
+    VT_ENSURE(line != NULL, VT_E_MALFORMED, MOD ": %s: no Tgid line", path);
+    line += strlen("\nTgid:");
+    while (*line == '\t' || *line == ' ') line++;
+    VT_GUARD(parse_u64(line, "Tgid", &v, &end));
+    VT_ENSURE(*end == '\n' && v > 0 && v <= INT_MAX, VT_E_MALFORMED, MOD ": %s: bad Tgid", path);
+    *tgid = (pid_t)v;
+    return 0;
+}
+
+static int read_start_time(int proc_fd, uint64_t *start)
+{
+    char buf[STAT_MAX];
+    size_t len = 0;
+    const char *end = NULL;
+
+    VT_GUARD(read_at(proc_fd, "stat", buf, sizeof(buf), &len, NULL));
+    const char *p = memrchr(buf, ')', len);
+    VT_ENSURE(p != NULL, VT_E_MALFORMED, MOD ": stat: no ')' after the name");
+    p++;
+    for (int field = 0; field < STAT_FIELDS_TO_START; field++) {
+        VT_ENSURE(*p == ' ', VT_E_MALFORMED, MOD ": stat: field %d missing", field + 3);
+        p++;
+        if (field == STAT_FIELDS_TO_START - 1) break;
+        const char *sp = strchr(p, ' ');
+        VT_ENSURE(sp != NULL, VT_E_MALFORMED, MOD ": stat: field %d missing", field + 3);
+        p = sp;
+    }
+    VT_GUARD(parse_u64(p, "starttime", start, &end));
+    VT_ENSURE(*end == ' ' || *end == '\n', VT_E_MALFORMED, MOD ": stat: bad starttime");
+    return 0;
+}
+
+static int open_proc(pid_t pid, int *fd)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+    int f = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    VT_ENSURE(f >= 0, errno == ENOENT ? VT_E_NOT_FOUND : VT_E_IO, MOD ": %s: %s", path,
+              strerror(errno));
+    *fd = f;
+    return 0;
+}
+
+int vt_afs_caller_open(pid_t tid, vt_afs_caller_t *c)
+{
+    int rc = VT_E_INTERNAL;
+    vt_afs_caller_t n = {.tid = tid, .proc_fd = -1};
+    struct stat st;
+
+    VT_TRY_ENSURE(tid > 0, VT_E_NOT_FOUND, MOD ": no pid (a request from another pid namespace?)");
+    VT_TRY(read_tgid(tid, &n.key.tgid));
+    VT_TRY(open_proc(n.key.tgid, &n.proc_fd));
+    VT_TRY(read_start_time(n.proc_fd, &n.key.start_time));
+    if (fstatat(n.proc_fd, "exe", &st, 0) == 0) {
+        n.key.exe_dev = (uint64_t)st.st_dev;
+        n.key.exe_ino = (uint64_t)st.st_ino;
+    }
+    *c = n;
+    n.proc_fd = -1;
+    rc = 0;
+out:
+    if (n.proc_fd >= 0) close(n.proc_fd);
+    return rc;
+}
+
+void vt_afs_caller_close(vt_afs_caller_t *c)
+{
+    if (c->proc_fd >= 0) close(c->proc_fd);
+    c->proc_fd = -1;
+}
+
+bool vt_afs_proc_is_alive(const vt_afs_proc_key_t *key)
+{
+    int fd = -1;
+    uint64_t start = 0;
+    bool is_alive = open_proc(key->tgid, &fd) == 0 && read_start_time(fd, &start) == 0 &&
+                    start == key->start_time;
+
+    if (fd >= 0) close(fd);
+    vt_error_clear();
+    return is_alive;
+}
+
+/* Finds the one VERITEE_SIM_SIG=... entry of a NUL-separated environment block. */
+static int find_sig_var(const char *env, size_t len, char path[PATH_MAX])
+{
+    static const char prefix[] = VT_AFS_SIG_ENV "=";
+    const char *found = NULL;
+    size_t found_len = 0;
+
+    for (size_t pos = 0; pos < len;) {
+        const char *entry = env + pos;
+        const char *nul = memchr(entry, '\0', len - pos);
+        size_t elen = nul != NULL ? (size_t)(nul - entry) : len - pos;
+        if (elen >= sizeof(prefix) - 1 && strncmp(entry, prefix, sizeof(prefix) - 1) == 0) {
+            VT_ENSURE(found == NULL, VT_E_MALFORMED,
+                      MOD ": " VT_AFS_SIG_ENV " appears twice in its environment");
+            found = entry + sizeof(prefix) - 1;
+            found_len = elen - (sizeof(prefix) - 1);
+        }
+        pos += elen + 1;
+    }
+    VT_ENSURE(found != NULL, VT_E_NOT_FOUND,
+              MOD ": no " VT_AFS_SIG_ENV " in its environment (not started by 'veritee sim run')");
+    VT_ENSURE(found_len > 0 && found[0] == '/' && found_len < PATH_MAX, VT_E_INVALID_ARG,
+              MOD ": " VT_AFS_SIG_ENV " is not an absolute path");
+    snprintf(path, PATH_MAX, "%.*s", (int)found_len, found);
+    return 0;
+}
+
+static int read_sig_path(const vt_afs_caller_t *c, char path[PATH_MAX])
+{
+    int rc = VT_E_INTERNAL;
+    char *env = NULL;
+    size_t len = 0;
+    bool is_truncated = false;
+
+    VT_TRY_ALLOC(env, malloc(VT_AFS_ENVIRON_MAX + 1), "environment buffer");
+    VT_TRY(read_at(c->proc_fd, "environ", env, VT_AFS_ENVIRON_MAX + 1, &len, &is_truncated));
+    rc = find_sig_var(env, len, path);
+    if (rc == VT_E_NOT_FOUND && is_truncated)
+        rc = vt_error_wrap(rc, MOD ": environment over %d bytes", VT_AFS_ENVIRON_MAX);
+out:
+    free(env);
+    return rc;
+}
+
+/* Reads the .sig: a regular file (never a FIFO or device) of at most VT_SIM_SIG_MAX bytes. */
+static int read_sig(const char *path, uint8_t **out, size_t *len)
+{
+    int rc = VT_E_INTERNAL;
+    uint8_t *buf = NULL;
+    size_t got = 0;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+    VT_TRY_ENSURE(fd >= 0, errno == ENOENT ? VT_E_NOT_FOUND : VT_E_IO, MOD ": sig %s: %s", path,
+                  strerror(errno));
+    VT_TRY_ENSURE(fstat(fd, &st) == 0 && S_ISREG(st.st_mode), VT_E_IO,
+                  MOD ": sig %s: not a regular file", path);
+    VT_TRY_ENSURE(st.st_size <= VT_SIM_SIG_MAX, VT_E_TOO_LARGE, MOD ": sig %s: over %d bytes", path,
+                  VT_SIM_SIG_MAX);
+    VT_TRY_ALLOC(buf, malloc(VT_SIM_SIG_MAX + 1), "sig buffer");
+    for (;;) {
+        ssize_t n = pread(fd, buf + got, VT_SIM_SIG_MAX + 1 - got, (off_t)got);
+        if (n < 0 && errno == EINTR) continue;
+        VT_TRY_ENSURE(n >= 0, VT_E_IO, MOD ": sig %s: %s", path, strerror(errno));
+        if (n == 0) break;
+        got += (size_t)n;
+        VT_TRY_ENSURE(got <= VT_SIM_SIG_MAX, VT_E_TOO_LARGE, MOD ": sig %s: over %d bytes", path,
+                      VT_SIM_SIG_MAX);
+    }
+    *out = buf;
+    *len = got;
+    buf = NULL;
+    rc = 0;
+out:
+    if (fd >= 0) close(fd);
+    free(buf);
+    return rc;
+}
+
+/*
+ * Trusted files named by relative paths are resolved in the caller's current directory:
+ * each worker thread gets its own file-system context once (unshare CLONE_FS), so its
+ * chdir does not move the other threads.
+ */
+static __thread bool t_has_own_fs;
+
+static int enter_cwd(const vt_afs_caller_t *c)
+{
+    if (!t_has_own_fs) {
+        VT_ENSURE(unshare(CLONE_FS) == 0, VT_E_INTERNAL, MOD ": unshare(CLONE_FS): %s",
+                  strerror(errno));
+        t_has_own_fs = true;
+    }
+    int fd = openat(c->proc_fd, "cwd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    VT_ENSURE(fd >= 0, VT_E_IO, MOD ": its current directory: %s", strerror(errno));
+    int ok = fchdir(fd);
+    close(fd);
+    VT_ENSURE(ok == 0, VT_E_IO, MOD ": its current directory: %s", strerror(errno));
+    return 0;
+}
+
+static void leave_cwd(void)
+{
+    if (t_has_own_fs && chdir("/") != 0) {
+        /* Nothing relative is opened outside enter_cwd/leave_cwd; the next enter moves on. */
+    }
+}
+
+int vt_afs_caller_identity(const vt_afs_caller_t *c, vt_sgx_report_body_t *id)
+{
+    int rc = VT_E_INTERNAL;
+    char path[PATH_MAX];
+    uint8_t *sig = NULL;
+    size_t sig_len = 0;
+    int exe = -1;
+    bool is_in_cwd = false;
+    struct stat st;
+    vt_sgx_report_body_t body;
+
+    VT_TRY(read_sig_path(c, path));
+    VT_TRY(read_sig(path, &sig, &sig_len));
+    exe = openat(c->proc_fd, "exe", O_RDONLY | O_CLOEXEC);
+    VT_TRY_ENSURE(exe >= 0, VT_E_IO, MOD ": its executable: %s", strerror(errno));
+    /* The state key names this image; an execve since the request began changes it. */
+    VT_TRY_ENSURE(fstat(exe, &st) == 0 && (uint64_t)st.st_dev == c->key.exe_dev &&
+                      (uint64_t)st.st_ino == c->key.exe_ino,
+                  VT_E_IO, MOD ": its executable changed during the request");
+    VT_TRY(enter_cwd(c));
+    is_in_cwd = true;
+    rc = vt_sim_identity_verify(sig, sig_len, exe, &body);
+    if (rc < 0) VT_TRY(vt_error_wrap(rc, "identity (sig %s)", path));
+    *id = body;
+    rc = 0;
+out:
+    if (is_in_cwd) leave_cwd();
+    if (exe >= 0) close(exe);
+    free(sig);
+    return rc;
+}
