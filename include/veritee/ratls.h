@@ -18,6 +18,14 @@
  * quotes are verified and must come from the same TEE identity; CBOR is decoded
  * strictly (definite lengths, no trailing bytes, no duplicate keys).
  *
+ * Also accepted: the id-pe-cmw extension (1.3.6.1.5.5.7.1.35, RATS Conceptual Message
+ * Wrapper), as the DER `cbor OCTET STRING` alternative holding a CMW record
+ * [type, bstr value] or [type, bstr value, ind] (type: a uint Content-Format or a media
+ * type string, not interpreted; ind, if present, must include evidence = 4). The value
+ * is either the TCG tagged evidence above (recognized by its head D9 EA 60) or a raw
+ * quote bound like the legacy one. Not accepted: the JSON alternative, the tagged CBOR
+ * form, CMW collections. A certificate with both TCG and CMW evidence is refused.
+ *
  * Thread safety: a vt_ratls_verifier_t is configured first, then shared: any number of
  * threads may call vt_ratls_verify* at once.
  */
@@ -99,8 +107,10 @@ typedef struct {
 VT_API void vt_ratls_result_cleanup(vt_ratls_result_t *r);
 
 /*
- * Measurement callback (in place of, or after, the policy): gets the verified result;
- * returns 0 to accept, a negative VT_E_* code to reject.
+ * Measurement callback, run after the policy accepted: gets the verified result;
+ * returns 0 (or any non-negative value, as in Gramine) to accept, a negative VT_E_*
+ * code to reject (another negative value is reported as VT_E_POLICY). May be called
+ * from several threads at once.
  */
 typedef int (*vt_ratls_measurement_fn)(void *ctx, const vt_verify_result_t *result);
 
@@ -124,7 +134,12 @@ VT_API VT_NONNULL(1) void vt_ratls_verifier_set_measurement_cb(vt_ratls_verifier
 /**
  * Caches verified evidence keyed by the certificate's SHA-256, for at most ttl seconds
  * and never past the collateral's earliest expiration. capacity 0 disables the cache
- * (the default).
+ * (the default); when full, the least recently used entry is evicted. What is cached is
+ * the outcome of the quote verification and the SGX attribute checks; the policy and
+ * the measurement callback run again on every call (result.is_from_cache tells a hit).
+ * An entry is used only for verification times from its insertion to its expiry.
+ * Replaces any earlier cache. Call before sharing the verifier.
+ * @returns 0; VT_E_INVALID_ARG (capacity above 2^24); VT_E_NOMEM.
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1) int vt_ratls_verifier_set_cache(vt_ratls_verifier_t *rv,
                                                                    size_t capacity,
@@ -139,11 +154,29 @@ VT_API VT_MUST_CHECK VT_NONNULL(1) int vt_ratls_verifier_set_cache(vt_ratls_veri
  * The certificate's own signature and validity dates are not checked (the TLS
  * handshake proves possession of the key), as in Gramine.
  *
- * @returns 0; VT_E_MALFORMED / VT_E_TRUNCATED / VT_E_TRAILING_DATA (extension or CBOR);
- *          VT_E_NOT_FOUND (no evidence extension); VT_E_UNSUPPORTED (key type);
- *          VT_E_REPORT_DATA (evidence not bound to this key; the two quotes disagree);
- *          the quote verifier's codes; VT_E_POLICY (policy or callback rejected).
- *          result is filled as far as verification got; vt_last_error() says why.
+ * Extensions: each at most once, non-critical, with a value of VT_RATLS_EXT_MIN..MAX
+ * bytes; the legacy OID in Gramine's encoding or the correct 1.2.840.113741.1337.6
+ * (not both). Only the first 32 bytes of REPORTDATA are compared, as in Gramine.
+ * Expired collateral (at past a nextUpdate or a certificate's notAfter,
+ * result->quote.is_collateral_expired): Gramine accepts an UpToDate quote then only
+ * with RA_TLS_ALLOW_OUTDATED_TCB_INSECURE; here the result must pass the policy both
+ * as it is and with its status replaced by its OutOfDate counterpart (UpToDate and
+ * SWHardeningNeeded: OutOfDate; the ConfigurationNeeded statuses:
+ * OutOfDateConfigurationNeeded), i.e. the policy must also accept that status.
+ * at may be VT_TIME_NOW.
+ *
+ * @returns 0; VT_E_MALFORMED / VT_E_TRUNCATED / VT_E_TRAILING_DATA / VT_E_TOO_LARGE
+ *          (certificate, extension or CBOR); VT_E_NOT_FOUND (no evidence extension);
+ *          VT_E_UNSUPPORTED (key type other than EC P-256/P-384; hash algorithm of the
+ *          claims; a CMW form not accepted); VT_E_REPORT_DATA (evidence not bound to
+ *          this key, claims without pubkey-hash, the two quotes disagree); the quote
+ *          verifier's codes (VT_E_SIGNATURE, VT_E_REVOKED, ...); VT_E_POLICY (SGX
+ *          attributes, the policy, or the callback rejected; a callback's own negative
+ *          VT_E_* code is returned as is).
+ *          result is filled as far as verification got (result->quote as returned by
+ *          the quote verifier); vt_last_error() names the step, e.g. "ratls: tcg
+ *          evidence quote: enclave attribute INIT is clear".
+ * Thread safety: any number of threads may verify with one configured verifier.
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 5) int vt_ratls_verify_der(vt_ratls_verifier_t *rv,
                                                                  const uint8_t *der, size_t len,
