@@ -59,10 +59,11 @@ static void result_index_init(void)
     result_index = SSL_get_ex_new_index(0, NULL, NULL, result_dup, result_free);
 }
 
+/* The ex_data index, or a negative value if it could not be allocated. */
 static int get_result_index(void)
 {
-    if (!CRYPTO_THREAD_run_once(&result_index_once, result_index_init)) return -1;
-    return result_index;
+    bool is_ready = CRYPTO_THREAD_run_once(&result_index_once, result_index_init) == 1;
+    return is_ready ? result_index : VT_E_CRYPTO;
 }
 
 /* The X.509 error (and with it the TLS alert) that a rejection is reported with. */
