@@ -23,6 +23,7 @@
 #include "attestfs.h"
 #include "common/error.h"
 #include "options.h"
+#include "tsm_fs.h"
 
 #ifndef VT_AFS_VERSION
 #define VT_AFS_VERSION "unknown"
@@ -37,6 +38,7 @@ typedef struct {
     bool is_mounted;
     bool is_default_created; /* DEFAULT_MOUNT was made by us: removed at exit */
     const char *mount;       /* borrowed from the options or DEFAULT_MOUNT */
+    vt_afs_tsm_t *tsm;       /* owned; NULL without --tsm-mount */
 } daemon_t;
 
 static bool is_empty_dir(const char *path)
@@ -85,6 +87,7 @@ static int load(daemon_t *d, const vt_afs_options_t *o)
     d->afs.is_attestation_none = o->is_attestation_none;
     d->afs.keys = &o->keys;
     VT_GUARD(vt_afs_state_init(&d->afs.state, o->max_processes, &o->keys));
+    if (o->tsm_mount != NULL) VT_GUARD(vt_afs_tsm_new(d->afs.platform, o->td_config, &d->tsm));
     return 0;
 }
 
@@ -131,9 +134,12 @@ static int serve(daemon_t *d)
         fuse_loop_cfg_destroy(cfg);
         VT_BAIL(VT_E_INTERNAL, "cannot install the signal handlers");
     }
-    fprintf(stderr, VT_AFS_PROG ": mounted on %s\n", d->mount);
-    fflush(stderr);
-    int rc = fuse_loop_mt(d->fuse, cfg);
+    int rc = d->tsm != NULL ? vt_afs_tsm_start(d->tsm) : 0;
+    if (rc == 0) {
+        fprintf(stderr, VT_AFS_PROG ": mounted on %s\n", d->mount);
+        fflush(stderr);
+        rc = fuse_loop_mt(d->fuse, cfg);
+    }
     fuse_remove_signal_handlers(se);
     fuse_loop_cfg_destroy(cfg);
     /* libfuse returns the signal number after SIGTERM/SIGINT/SIGHUP. */
@@ -146,6 +152,7 @@ static int serve(daemon_t *d)
 
 static void daemon_cleanup(daemon_t *d)
 {
+    vt_afs_tsm_free(d->tsm);
     if (d->is_mounted) fuse_unmount(d->fuse);
     if (d->fuse != NULL) fuse_destroy(d->fuse);
     if (d->is_default_created) rmdir(DEFAULT_MOUNT);
@@ -162,6 +169,7 @@ static int run(const vt_afs_options_t *o)
     VT_TRY(load(&d, o));
     VT_TRY(choose_mount(&d, o));
     VT_TRY(mount_fs(&d));
+    if (d.tsm != NULL) VT_TRY(vt_afs_tsm_mount(d.tsm, o->tsm_mount));
     if (!o->is_foreground) VT_TRY(detach());
     VT_TRY(serve(&d));
     rc = 0;

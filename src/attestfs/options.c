@@ -22,6 +22,8 @@ enum {
     OPT_VERSION = 'V',
     OPT_TYPE = 256,
     OPT_MAX_PROCESSES,
+    OPT_TSM_MOUNT,
+    OPT_TD_CONFIG,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +34,8 @@ static const struct option long_options[] = {
     {"key", required_argument, NULL, OPT_KEY},
     {"attestation-type", required_argument, NULL, OPT_TYPE},
     {"max-processes", required_argument, NULL, OPT_MAX_PROCESSES},
+    {"tsm-mount", required_argument, NULL, OPT_TSM_MOUNT},
+    {"td-config", required_argument, NULL, OPT_TD_CONFIG},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -79,6 +83,12 @@ static int parse_one(int ch, vt_afs_options_t *o)
         VT_GUARD(parse_number("max-processes", optarg, 1, VT_AFS_PROCESSES_MAX, &n));
         o->max_processes = n;
         return 0;
+    case OPT_TSM_MOUNT:
+        o->tsm_mount = optarg;
+        return 0;
+    case OPT_TD_CONFIG:
+        o->td_config = optarg;
+        return 0;
     case OPT_HELP:
         o->is_help = true;
         return 0;
@@ -106,6 +116,8 @@ int vt_afs_options_parse(int argc, char **argv, vt_afs_options_t *o)
     VT_ENSURE(optind == argc, VT_E_INVALID_ARG, "unexpected argument \"%.64s\"", argv[optind]);
     if (o->is_help || o->is_version) return 0;
     VT_ENSURE(o->platform != NULL, VT_E_INVALID_ARG, "--platform DIR is required");
+    VT_ENSURE((o->tsm_mount == NULL) == (o->td_config == NULL), VT_E_INVALID_ARG,
+              "--tsm-mount PATH and --td-config FILE go together");
     return 0;
 }
 
@@ -118,6 +130,7 @@ void vt_afs_options_print_help(void)
 {
     fputs("Usage: veritee-attestfs --platform DIR [--index I] [--mount PATH] [--foreground]\n"
           "         [--key NAME=HEX32]... [--attestation-type dcap|none] [--max-processes N]\n"
+          "         [--tsm-mount PATH --td-config FILE]\n"
           "       veritee-attestfs --help | --version\n"
           "\n"
           "Serves Gramine's /dev/attestation files from simulated platform I of DIR (made by\n"
@@ -139,6 +152,8 @@ void vt_afs_options_print_help(void)
           "user_report_data, target_info and key values are kept per process. report, quote,\n"
           "my_target_info, verify_report and keys/_sgx_* are served only to a process started\n"
           "by 'veritee sim run' whose executable still matches its .sig (else EACCES).\n"
+          "With --tsm-mount, PATH/report/NAME/{inblob,outblob,generation,provider} give TDX\n"
+          "quotes of the TD described by --td-config (mkdir/rmdir NAME, as configfs-tsm).\n"
           "\n"
           "Options:\n"
           "  -p, --platform DIR          the platform directory (required)\n"
@@ -150,6 +165,9 @@ void vt_afs_options_print_help(void)
           "                              (repeatable; keys/default is always declared)\n"
           "      --attestation-type T    dcap (default) or none (no quote file)\n"
           "      --max-processes N       processes with state at once (default 1024)\n"
+          "      --tsm-mount PATH        also mount a configfs-tsm tree for a simulated TD\n"
+          "                              on PATH (VERITEE_TSM_DIR=PATH/report)\n"
+          "      --td-config FILE        the TD's measurements (JSON, format in veritee(1))\n"
           "  -h, --help                  print this help and exit\n"
           "  -V, --version               print the version and exit\n"
           "\n"

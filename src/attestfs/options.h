@@ -14,9 +14,11 @@
 #define VT_AFS_PROCESSES_MAX     65536
 
 typedef struct {
-    const char *platform; /* borrowed from argv */
-    unsigned long index;  /* platform index in the platform directory */
-    const char *mount;    /* borrowed from argv; NULL: the default, if usable */
+    const char *platform;  /* borrowed from argv */
+    unsigned long index;   /* platform index in the platform directory */
+    const char *mount;     /* borrowed from argv; NULL: the default, if usable */
+    const char *tsm_mount; /* borrowed from argv; NULL: no TD tree */
+    const char *td_config; /* borrowed from argv */
     bool is_foreground;
     bool is_attestation_none;
     size_t max_processes;

@@ -107,7 +107,7 @@ expect "exit 0" rc_is 0
 expect "usage first" stdout_has "Usage: veritee-attestfs --platform DIR"
 expect "stderr empty" stderr_empty
 cp "$OUT" "$d/help.txt"
-for s in NAME SYNOPSIS DESCRIPTION FILES OPTIONS EXAMPLE "EXIT STATUS" "SEE ALSO"; do
+for s in NAME SYNOPSIS DESCRIPTION FILES "TD QUOTES" OPTIONS EXAMPLE "EXIT STATUS" "SEE ALSO"; do
     expect "man section $s" grep -qx "$s" "$d/man.txt"
 done
 section SYNOPSIS | flat >"$d/synopsis.txt"
@@ -299,6 +299,80 @@ wait "$p2"
 run env VERITEE_ATTESTATION_DIR="$MNT" "$d/probe" urd ok
 expect "after they exit: swept, accepted" rc_is 0
 stop_afs
+case_end
+
+case_begin "tsm tree: the tsm provider gets a TDX quote of the TD config, with its report data"
+h96=$(printf 'd%.0s' $(seq 96))
+r96=$(printf '3c%.0s' $(seq 48))
+printf '{"mrtd":"%s","rtmr1":"%s","td_attributes":"0000001000000000"}\n' "$h96" "$r96" >"$d/td.json"
+mkdir -p "$d/tsm"
+start_afs tsmmain --platform "$plat" --tsm-mount "$d/tsm" --td-config "$d/td.json"
+expect "mounted" test $? -eq 0
+expect "tsm tree mounted" mountpoint -q "$d/tsm"
+run env VERITEE_TSM_DIR="$d/tsm/report" VERITEE_ATTESTATION_DIR=/nonexistent "$V" attest quote \
+    --provider tsm --report-data 0a0b0c -o "$d/tdq.bin"
+expect "attest quote exit 0" rc_is 0
+expect "a tdx quote" stdout_has "tdx, from the tsm provider"
+expect "entry removed again" test -z "$(ls "$d/tsm/report")"
+run "$V" quote verify "$d/tdq.bin" --collateral "$plat" --root "$plat/root_ca.der" \
+    --trust-simulated-root --mrtd "$h96" --rtmr1 "$r96" --report-data 0a0b0c
+expect "verifies with MRTD, RTMR1 and report data" rc_is 0
+expect "UpToDate" stdout_has "VERIFIED  tcb status: UpToDate"
+run "$V" quote verify "$d/tdq.bin" --collateral "$plat" --root "$plat/root_ca.der" \
+    --trust-simulated-root --report-data 0a0b0d
+expect "other report data is rejected" rc_is 1
+case_end
+
+case_begin "tsm tree: configfs-tsm rules (entries, inblob, generation, provider, root only)"
+e=$d/tsm/report/e1
+chmod 0711 "$vt_tmp" "$d" # so that an unprivileged user reaches the tree
+expect "mkdir" mkdir "$e"
+expect "attributes listed" test "$(ls "$e" | tr '\n' ' ')" = "generation inblob outblob provider "
+expect "modes" test "$(cd "$e" && stat -c '%n %A' inblob outblob generation provider | tr '\n' ,)" = \
+    "inblob --w-------,outblob -r--r--r--,generation -r--r--r--,provider -r--r--r--,"
+expect "provider" test "$(cat "$e/provider")" = tdx_guest
+expect "generation starts at 0" test "$(cat "$e/generation")" = 0
+expect "outblob before inblob: EINVAL" bash -c "LC_ALL=C cat '$e/outblob' 2>&1 >/dev/null | \
+    grep -q 'Invalid argument'"
+expect "a 3-byte inblob is refused" bash -c "! printf abc >'$e/inblob'"
+expect "generation unchanged" test "$(cat "$e/generation")" = 0
+head -c 64 /dev/zero | tr '\0' '\7' >"$d/in64"
+expect "64-byte inblob" bash -c "cat '$d/in64' >'$e/inblob'"
+expect "generation 1" test "$(cat "$e/generation")" = 1
+cp "$e/outblob" "$d/ob1"
+cp "$e/outblob" "$d/ob2"
+expect "one quote per generation (cached)" cmp -s "$d/ob1" "$d/ob2"
+expect "outblob carries the inblob" test "$(hexat "$d/ob1" 568 64)" = "$(hexat "$d/in64" 0 64)"
+cat "$d/in64" >"$e/inblob"
+expect "generation 2" test "$(cat "$e/generation")" = 2
+expect "a new quote for the new generation" bash -c "! cmp -s '$d/ob1' '$e/outblob'"
+expect "inblob is not readable" bash -c "! cat '$e/inblob' 2>/dev/null"
+expect "not root: no mkdir" bash -c "! setpriv --reuid=65534 --regid=65534 --clear-groups \
+    mkdir '$d/tsm/report/e2' 2>/dev/null"
+expect "not root: no inblob write" bash -c "! setpriv --reuid=65534 --regid=65534 \
+    --clear-groups sh -c 'cat $d/in64 >$e/inblob' 2>/dev/null"
+expect "not root: generation still 2" test "$(cat "$e/generation")" = 2
+expect "not root: outblob readable" setpriv --reuid=65534 --regid=65534 --clear-groups \
+    cat "$e/outblob" >/dev/null
+expect "not root: no rmdir" bash -c "! setpriv --reuid=65534 --regid=65534 --clear-groups \
+    rmdir '$e' 2>/dev/null"
+expect "rmdir" rmdir "$e"
+expect "gone" test ! -e "$e"
+expect "refusals logged" grep -q "refused pid [0-9]* /report/e1/inblob: tsm: inblob write of 3 bytes" \
+    "$LOG"
+expect "the daemon refused the unprivileged mkdir" grep -q "refused pid [0-9]* /report/e2: not root" \
+    "$LOG"
+stop_afs
+expect "SIGTERM: exit 0" test "$AFS_RC" -eq 0
+expect "both trees unmounted" bash -c "! mountpoint -q '$MNT' && ! mountpoint -q '$d/tsm'"
+run "$AFS" --platform "$plat" --tsm-mount "$d/tsm"
+expect "--tsm-mount without --td-config: 64" rc_is 64
+printf '{"mrtd":"00"}' >"$d/bad.json"
+run "$AFS" --platform "$plat" --mount "$d/unused" --tsm-mount "$d/tsm" --td-config "$d/bad.json" \
+    --foreground
+expect "bad TD config: 1" rc_is 1
+expect "names the file" stderr_has "--td-config $d/bad.json"
+expect "nothing mounted" bash -c "! mountpoint -q '$d/unused' && ! mountpoint -q '$d/tsm'"
 case_end
 
 # tcb word, Intel word, exit status of quote verify
