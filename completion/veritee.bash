@@ -4,7 +4,7 @@
 # or source it from ~/.bashrc. The nouns, verbs and options below must match
 # `veritee ... --help`; tests/integration/cli_docs.sh checks that they do.
 
-_veritee_nouns="quote attest sim"
+_veritee_nouns="quote attest cert ratls sim"
 _veritee_top_opts="--help --version"
 
 _veritee_quote_verbs="dump verify"
@@ -20,6 +20,18 @@ _veritee_attest_verbs="info quote"
 _veritee_attest_opts="--help"
 _veritee_attest_info_opts="--provider --help"
 _veritee_attest_quote_opts="--provider --report-data --out --help"
+
+# cert: RA-TLS certificates (src/cli/cmd_cert.c, cert_show.c, cert_verify.c).
+_veritee_cert_verbs="show verify"
+_veritee_cert_opts="--help"
+_veritee_cert_show_opts="--json --help"
+_veritee_cert_verify_opts="--collateral --pccs --pccs-ca --root --trust-simulated-root --at
+  --json --mrenclave --mrsigner --isv-prod-id --min-isv-svn --prod-id --min-svn --mrtd --rtmr0
+  --rtmr1 --rtmr2 --rtmr3 --mrseam --mrconfigid --mrowner --mrownerconfig --allow-debug
+  --accept-status --accept-advisory --accept-tcb --help"
+
+# ratls: a noun without verbs, like gramine-ratls (src/cli/cmd_ratls.c).
+_veritee_ratls_opts="-D -P --der --pem --provider --help"
 
 # sim sign / sim run: the simulated enclave identity (src/cli/cmd_sim_identity.c).
 _veritee_sim_sign_opts="--key --gen-key --exe --prod-id --svn --debug --trusted-file --out
@@ -75,13 +87,13 @@ _veritee_option_arg()
         COMPREPLY=($(compgen -W "gramine tsm" -- "$cur")) ;;
     --platforms | --fmspc | --index | --isv-svn)
         COMPREPLY=() ;;
-    --accept-status)
+    --accept-status | --accept-tcb)
         COMPREPLY=($(compgen -W "$_veritee_tcb_statuses" -- "$cur")) ;;
     --pccs)
         COMPREPLY=($(compgen -W "https://" -- "$cur")) ;;
     --at)
         COMPREPLY=($(compgen -W "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)" -- "$cur")) ;;
-    --mrenclave | --mrsigner | --isv-prod-id | --min-isv-svn | --mrtd | --rtmr[0-3] | \
+    --mrenclave | --mrsigner | --isv-prod-id | --min-isv-svn | --min-svn | --mrtd | --rtmr[0-3] | \
         --mrseam | --mrconfigid | --mrowner | --mrownerconfig | --report-data | \
         --accept-advisory)
         COMPREPLY=() ;;
@@ -89,6 +101,31 @@ _veritee_option_arg()
         return 1 ;;
     esac
     return 0
+}
+
+# veritee ratls [-D|-P] [--provider NAME] CERT KEY [-- COMMAND [ARGS...]]: options
+# first (offered on an empty word too), then the two paths, then after "--" a command.
+_veritee_ratls()
+{
+    local i paths=0
+    for ((i = 2; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in
+        --)
+            COMPREPLY=($(compgen -c -- "$cur"))
+            return ;;
+        --provider) ((i++)) ;;
+        -*) ;;
+        *) paths=$((paths + 1)) ;;
+        esac
+    done
+    _veritee_option_arg "$prev" && return
+    if ((paths >= 2)); then
+        COMPREPLY=($(compgen -W "--" -- "$cur"))
+    elif [[ $cur == -* ]] || { [[ -z $cur ]] && ((paths == 0)); }; then
+        COMPREPLY=($(compgen -W "$_veritee_ratls_opts" -- "$cur"))
+    else
+        _veritee_files
+    fi
 }
 
 _veritee()
@@ -111,6 +148,10 @@ _veritee()
     local noun=${COMP_WORDS[1]}
     if [[ $noun == help ]]; then
         ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "$_veritee_nouns" -- "$cur"))
+        return
+    fi
+    if [[ $noun == ratls ]]; then
+        _veritee_ratls
         return
     fi
     local verbs_var="_veritee_${noun}_verbs"

@@ -154,5 +154,7 @@ VT_MUST_CHECK int vt_cli_read_file(const char *path, size_t max, uint8_t **out, 
 
 int vt_cli_quote_main(int argc, char **argv);
 int vt_cli_attest_main(int argc, char **argv);
+int vt_cli_cert_main(int argc, char **argv);
+int vt_cli_ratls_main(int argc, char **argv);
 
 #endif

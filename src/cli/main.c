@@ -16,6 +16,8 @@
 static const vt_cli_command_t nouns[] = {
     {"quote", vt_cli_quote_main, "dump and verify SGX and TDX quotes (DCAP)"},
     {"attest", vt_cli_attest_main, "get evidence (a quote) from the platform this runs on"},
+    {"cert", vt_cli_cert_main, "show and verify RA-TLS certificates"},
+    {"ratls", vt_cli_ratls_main, "make an RA-TLS key and certificate here, then run a command"},
     {"sim", vt_cli_sim_main, "a simulated SGX/TDX platform: vendor PKI, collateral, quotes"},
     {NULL, NULL, NULL},
 };
