@@ -72,23 +72,54 @@ static int parse_u64(const char *text, const char *what, uint64_t *out, const ch
     return 0;
 }
 
+int vt_afs_proc_parse_tgid(const char *status, pid_t *tgid)
+{
+    uint64_t v = 0;
+    const char *end = NULL;
+
+    /* Name is the first line and the kernel escapes newlines in it. */
+    const char *line = strstr(status, "\nTgid:");
+    VT_ENSURE(line != NULL, VT_E_MALFORMED, MOD ": status: no Tgid line");
+    line += strlen("\nTgid:");
+    while (*line == '\t' || *line == ' ') line++;
+    VT_GUARD(parse_u64(line, "Tgid", &v, &end));
+    VT_ENSURE(*end == '\n' && v > 0 && v <= INT_MAX, VT_E_MALFORMED, MOD ": status: bad Tgid");
+    *tgid = (pid_t)v;
+    return 0;
+}
+
 static int read_tgid(pid_t tid, pid_t *tgid)
 {
     char path[64], buf[STATUS_MAX];
     size_t len = 0;
-    uint64_t v = 0;
-    const char *end = NULL;
 
     snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
     VT_GUARD(read_at(AT_FDCWD, path, buf, sizeof(buf), &len, NULL));
-    /* Name is the first line and the kernel escapes newlines in it. */
-    const char *line = strstr(buf, "\nTgid:");
-    VT_ENSURE(line != NULL, VT_E_MALFORMED, MOD ": %s: no Tgid line", path);
-    line += strlen("\nTgid:");
-    while (*line == '\t' || *line == ' ') line++;
-    VT_GUARD(parse_u64(line, "Tgid", &v, &end));
-    VT_ENSURE(*end == '\n' && v > 0 && v <= INT_MAX, VT_E_MALFORMED, MOD ": %s: bad Tgid", path);
-    *tgid = (pid_t)v;
+    return vt_afs_proc_parse_tgid(buf, tgid);
+}
+
+int vt_afs_proc_parse_start_time(const char *stat, size_t len, uint64_t *start)
+{
+    const char *end = NULL;
+    uint64_t v = 0;
+
+    VT_ENSURE(memchr(stat, '\0', len) == NULL && stat[len] == '\0', VT_E_MALFORMED,
+              MOD ": stat: a NUL byte");
+    const char *p = memrchr(stat, ')', len);
+    VT_ENSURE(p != NULL, VT_E_MALFORMED, MOD ": stat: no ')' after the name");
+    p++;
+    for (int field = 0; field < STAT_FIELDS_TO_START; field++) {
+        VT_ENSURE(*p == ' ', VT_E_MALFORMED, MOD ": stat: field %d missing", field + 3);
+        p++;
+        VT_ENSURE(*p != ' ' && *p != '\0', VT_E_MALFORMED, MOD ": stat: field %d empty", field + 3);
+        if (field == STAT_FIELDS_TO_START - 1) break;
+        const char *sp = strchr(p, ' ');
+        VT_ENSURE(sp != NULL, VT_E_MALFORMED, MOD ": stat: field %d missing", field + 3);
+        p = sp;
+    }
+    VT_GUARD(parse_u64(p, "starttime", &v, &end));
+    VT_ENSURE(*end == ' ' || *end == '\n', VT_E_MALFORMED, MOD ": stat: bad starttime");
+    *start = v;
     return 0;
 }
 
@@ -96,23 +127,9 @@ static int read_start_time(int proc_fd, uint64_t *start)
 {
     char buf[STAT_MAX];
     size_t len = 0;
-    const char *end = NULL;
 
     VT_GUARD(read_at(proc_fd, "stat", buf, sizeof(buf), &len, NULL));
-    const char *p = memrchr(buf, ')', len);
-    VT_ENSURE(p != NULL, VT_E_MALFORMED, MOD ": stat: no ')' after the name");
-    p++;
-    for (int field = 0; field < STAT_FIELDS_TO_START; field++) {
-        VT_ENSURE(*p == ' ', VT_E_MALFORMED, MOD ": stat: field %d missing", field + 3);
-        p++;
-        if (field == STAT_FIELDS_TO_START - 1) break;
-        const char *sp = strchr(p, ' ');
-        VT_ENSURE(sp != NULL, VT_E_MALFORMED, MOD ": stat: field %d missing", field + 3);
-        p = sp;
-    }
-    VT_GUARD(parse_u64(p, "starttime", start, &end));
-    VT_ENSURE(*end == ' ' || *end == '\n', VT_E_MALFORMED, MOD ": stat: bad starttime");
-    return 0;
+    return vt_afs_proc_parse_start_time(buf, len, start);
 }
 
 static int open_proc(pid_t pid, int *fd)
@@ -167,8 +184,7 @@ bool vt_afs_proc_is_alive(const vt_afs_proc_key_t *key)
     return is_alive;
 }
 
-/* Finds the one VERITEE_SIM_SIG=... entry of a NUL-separated environment block. */
-static int find_sig_var(const char *env, size_t len, char path[PATH_MAX])
+int vt_afs_environ_find_sig(const char *env, size_t len, char path[PATH_MAX])
 {
     static const char prefix[] = VT_AFS_SIG_ENV "=";
     const char *found = NULL;
@@ -203,7 +219,7 @@ static int read_sig_path(const vt_afs_caller_t *c, char path[PATH_MAX])
 
     VT_TRY_ALLOC(env, malloc(VT_AFS_ENVIRON_MAX + 1), "environment buffer");
     VT_TRY(read_at(c->proc_fd, "environ", env, VT_AFS_ENVIRON_MAX + 1, &len, &is_truncated));
-    rc = find_sig_var(env, len, path);
+    rc = vt_afs_environ_find_sig(env, len, path);
     if (rc == VT_E_NOT_FOUND && is_truncated)
         rc = vt_error_wrap(rc, MOD ": environment over %d bytes", VT_AFS_ENVIRON_MAX);
 out:

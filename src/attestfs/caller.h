@@ -12,6 +12,7 @@
 #ifndef VT_AFS_CALLER_H
 #define VT_AFS_CALLER_H
 
+#include <limits.h>
 #include <sys/types.h>
 
 #include <veritee/evidence.h>
@@ -55,5 +56,24 @@ bool vt_afs_proc_is_alive(const vt_afs_proc_key_t *key);
  * VT_E_TOO_LARGE, and the codes of vt_sim_identity_verify; the detail says why.
  */
 VT_MUST_CHECK int vt_afs_caller_identity(const vt_afs_caller_t *c, vt_sgx_report_body_t *id);
+
+/* ---- The parsers, for tests: every input is text a process can influence ---------- */
+
+/* The Tgid of /proc/<tid>/status text (NUL-terminated). VT_E_MALFORMED otherwise. */
+VT_MUST_CHECK int vt_afs_proc_parse_tgid(const char *status, pid_t *tgid);
+
+/*
+ * Field 22 (starttime) of /proc/<pid>/stat text of len bytes (followed by a NUL),
+ * counted after the last ')' since the command name may hold spaces and parentheses.
+ */
+VT_MUST_CHECK int vt_afs_proc_parse_start_time(const char *stat, size_t len, uint64_t *start);
+
+/*
+ * The value of the one VERITEE_SIM_SIG=... entry of a NUL-separated environment block
+ * of len bytes (the last entry may lack its NUL). VT_E_NOT_FOUND if absent,
+ * VT_E_MALFORMED if it appears twice, VT_E_INVALID_ARG unless an absolute path
+ * shorter than PATH_MAX. Writes path only on success.
+ */
+VT_MUST_CHECK int vt_afs_environ_find_sig(const char *env, size_t len, char path[PATH_MAX]);
 
 #endif
