@@ -75,42 +75,43 @@ static int pem_to_der(const uint8_t *crt, size_t size, uint8_t **der, size_t *le
     return 0;
 }
 
-/* Parses the input as mbedtls_x509_crt_parse would; *der is OPENSSL_malloc'd. */
-static int decode_cert(const uint8_t *crt, size_t size, uint8_t **der, size_t *len)
+/*
+ * Parses the input as mbedtls_x509_crt_parse would: *der (OPENSSL_malloc'd) is the
+ * certificate's DER and *crt its parsed form, for the key check.
+ */
+static int decode_cert(const uint8_t *in, size_t size, uint8_t **der, size_t *len, X509 **crt)
 {
-    if (crt == NULL || size == 0 || size > CRT_INPUT_MAX) return VT_MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-    bool pem = is_pem(crt, size);
+    if (in == NULL || size == 0 || size > CRT_INPUT_MAX) return VT_MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+    bool pem = is_pem(in, size);
     if (pem) {
-        int rc = pem_to_der(crt, size, der, len);
+        int rc = pem_to_der(in, size, der, len);
         if (rc < 0) return rc;
     } else {
-        *der = OPENSSL_memdup(crt, size);
+        *der = OPENSSL_memdup(in, size);
         if (*der == NULL) return VT_MBEDTLS_ERR_X509_ALLOC_FAILED;
         *len = size;
     }
     const unsigned char *p = *der;
     X509 *x = d2i_X509(NULL, &p, (long)*len);
-    bool ok = x != NULL && (size_t)(p - *der) == *len;
+    if (x != NULL && (size_t)(p - *der) == *len) {
+        *crt = x;
+        return 0;
+    }
     X509_free(x);
-    if (ok) return 0;
     OPENSSL_free(*der);
     *der = NULL;
     return pem ? VT_MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT : VT_MBEDTLS_ERR_X509_INVALID_FORMAT;
 }
 
 /* Gramine accepts EC keys on P-256 and P-384 only (cmp_crt_pk_against_quote_report_data). */
-static bool is_key_supported(const uint8_t *der, size_t len)
+static bool is_key_supported(const X509 *crt)
 {
-    const unsigned char *p = der;
-    X509 *x = d2i_X509(NULL, &p, (long)len);
-    EVP_PKEY *k = x != NULL ? X509_get0_pubkey(x) : NULL;
+    EVP_PKEY *k = X509_get0_pubkey(crt);
     char group[64] = "";
-    bool ok = k != NULL && EVP_PKEY_is_a(k, "EC") &&
-              EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                                             NULL) == 1 &&
-              (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0);
-    X509_free(x);
-    return ok;
+    return k != NULL && EVP_PKEY_is_a(k, "EC") &&
+           EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                          NULL) == 1 &&
+           (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0);
 }
 
 static int extract_error(int rc)
@@ -201,8 +202,9 @@ int vt_gramine_verify(vt_ratls_verifier_t *rv, verify_measurements_cb_t cb, cons
 {
     uint8_t *der = NULL;
     size_t len = 0;
+    X509 *x = NULL;
     vt_ratls_result_t r = {0};
-    int ret = decode_cert(crt, crt_size, &der, &len);
+    int ret = decode_cert(crt, crt_size, &der, &len, &x);
     if (ret < 0) {
         fprintf(stderr, "ERROR: " FN ": the certificate cannot be parsed (%s)\n",
                 ret == VT_MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT ? "PEM" : "DER");
@@ -218,7 +220,7 @@ int vt_gramine_verify(vt_ratls_verifier_t *rv, verify_measurements_cb_t cb, cons
         goto out;
     }
     if (res != NULL) res->err_loc = AT_EXTRACT_QUOTE;
-    if (!is_key_supported(der, len)) {
+    if (!is_key_supported(x)) {
         fprintf(stderr, "ERROR: " FN ": the certificate key is not EC P-256 or P-384\n");
         ret = VT_MBEDTLS_ERR_PK_BAD_INPUT_DATA;
         goto out;
@@ -247,6 +249,7 @@ int vt_gramine_verify(vt_ratls_verifier_t *rv, verify_measurements_cb_t cb, cons
     ret = appraise(cb, &r.quote, res, qv);
 out:
     vt_ratls_result_cleanup(&r);
+    X509_free(x);
     OPENSSL_free(der);
     return ret;
 }

@@ -182,6 +182,59 @@ expect "not before" stdout_has "notBefore=Feb 29 12:00:00 2024 GMT"
 expect "not after" stdout_has "notAfter=Jan  1 00:00:00 2099 GMT"
 case_end
 
+# ---- collateral from a PCCS (veritee-pccs over HTTPS with a throwaway CA) -------------
+PCCSD=$VT_BUILD_DIR/src/pccs/veritee-pccs
+PKI=$vt_tmp/pki
+mkdir -p "$PKI"
+mkpki() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PKI/ca.key" \
+        -out "$PKI/ca.pem" -days 2 -subj /CN=gramine-test-ca &&
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PKI/srv.key" \
+            -out "$PKI/srv.csr" -subj /CN=127.0.0.1 &&
+        printf 'subjectAltName=IP:127.0.0.1\n' >"$PKI/san.ext" &&
+        openssl x509 -req -in "$PKI/srv.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" \
+            -CAcreateserial -days 2 -extfile "$PKI/san.ext" -out "$PKI/srv.pem"
+} >/dev/null 2>&1
+PCCS_PID=""
+PORT=""
+if mkpki; then
+    "$PCCSD" --listen 127.0.0.1:0 --bundle "$P" --cert "$PKI/srv.pem" --key "$PKI/srv.key" \
+        </dev/null >/dev/null 2>"$vt_tmp/pccs.log" &
+    PCCS_PID=$!
+    for _ in $(seq 100); do
+        PORT=$(sed -n 's|.*listening on https://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$vt_tmp/pccs.log")
+        [[ -n $PORT ]] && break
+        sleep 0.05
+    done
+fi
+# compat_pccs OUTDIR CA ARGS...: like compat, with collateral from the PCCS.
+compat_pccs() {
+    local out=$1 ca=$2
+    shift 2
+    mkdir -p "$out"
+    feed "$A" 2 &
+    local feeder=$!
+    run env VERITEE_ATTESTATION_DIR="$A" VERITEE_ROOT_CA="$P/root_ca.der" \
+        VERITEE_PCCS_URL="https://127.0.0.1:$PORT" ${ca:+VERITEE_PCCS_CA_FILE="$ca"} \
+        "$COMPAT" "$out" "$@"
+    kill "$feeder" 2>/dev/null
+    wait "$feeder" 2>/dev/null
+}
+
+case_begin "collateral from VERITEE_PCCS_URL (HTTPS, VERITEE_PCCS_CA_FILE)"
+expect "veritee-pccs is listening" test -n "$PORT"
+compat_pccs "$vt_tmp/p1" "$PKI/ca.pem" env
+expect "exit 0" rc_is 0
+expect "ok" stdout_has "Verifying peer X.509 certificate... ok"
+case_end
+
+case_begin "a PCCS whose TLS certificate is not trusted: AT_VERIFY_EXTERNAL"
+compat_pccs "$vt_tmp/p2" "" env
+expect "exit 1" rc_is 1
+expect "CERT_VERIFY_FAILED at err_loc 3" stdout_has "ret -9984, scheme 2, err_loc 3"
+case_end
+[[ -n $PCCS_PID ]] && kill "$PCCS_PID" 2>/dev/null && wait "$PCCS_PID" 2>/dev/null
+
 case_begin "a bad RA_TLS_CERT_TIMESTAMP_NOT_AFTER is refused with a clear error"
 mkdir -p "$vt_tmp/t2"
 run env VERITEE_ATTESTATION_DIR="$A" RA_TLS_CERT_TIMESTAMP_NOT_AFTER=20300231000000 \
