@@ -9,7 +9,6 @@
 #define FUSE_USE_VERSION 312
 #include <fuse.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 
 #include "attestfs.h"
 #include "common/error.h"
+#include "mountpoint.h"
 #include "options.h"
 #include "tsm_fs.h"
 
@@ -29,50 +29,21 @@
 #define VT_AFS_VERSION "unknown"
 #endif
 
-#define DEFAULT_MOUNT "/dev/attestation"
-#define MAX_THREADS   16
+#define MAX_THREADS 16
 
 typedef struct {
     vt_afs_t afs;
     struct fuse *fuse; /* owned */
     bool is_mounted;
-    bool is_default_created; /* DEFAULT_MOUNT was made by us: removed at exit */
-    const char *mount;       /* borrowed from the options or DEFAULT_MOUNT */
+    bool is_default_created; /* the default mount point was made by us: removed at exit */
+    const char *mount;       /* borrowed from the options, or VT_AFS_DEFAULT_MOUNT */
     vt_afs_tsm_t *tsm;       /* owned; NULL without --tsm-mount */
 } daemon_t;
 
-static bool is_empty_dir(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-    bool is_empty = d != NULL;
-
-    while (d != NULL && (e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) is_empty = false;
-    if (d != NULL) closedir(d);
-    return is_empty;
-}
-
 static int choose_mount(daemon_t *d, const vt_afs_options_t *o)
 {
-    struct stat st;
-
-    if (o->mount != NULL) {
-        VT_ENSURE(stat(o->mount, &st) == 0 && S_ISDIR(st.st_mode), VT_E_INVALID_ARG,
-                  "--mount %s: not an existing directory", o->mount);
-        d->mount = o->mount;
-        return 0;
-    }
-    d->mount = DEFAULT_MOUNT;
-    if (stat(DEFAULT_MOUNT, &st) != 0 && errno == ENOENT) {
-        VT_ENSURE(mkdir(DEFAULT_MOUNT, 0755) == 0, VT_E_IO, "cannot create " DEFAULT_MOUNT ": %s",
-                  strerror(errno));
-        d->is_default_created = true;
-        return 0;
-    }
-    VT_ENSURE(S_ISDIR(st.st_mode) && is_empty_dir(DEFAULT_MOUNT), VT_E_INVALID_ARG,
-              DEFAULT_MOUNT " exists and is not an empty directory: give --mount PATH");
-    return 0;
+    return vt_afs_mountpoint_choose(o->mount, VT_AFS_DEFAULT_MOUNT, &d->mount,
+                                    &d->is_default_created);
 }
 
 static int load(daemon_t *d, const vt_afs_options_t *o)
@@ -81,7 +52,7 @@ static int load(daemon_t *d, const vt_afs_options_t *o)
               "must run as root (it mounts with allow_other and reads /proc of every client)");
     int rc = vt_sim_platform_load(o->platform, o->index, &d->afs.platform);
     if (rc < 0) return vt_error_wrap(rc, "cannot load platform %lu of %s", o->index, o->platform);
-    /* Like a CPU's KEYID at reset: reports made before a restart no longer verify. */
+    /* Like a CPU's KEYID at reset: drawn once; each report carries the KEYID it was made with. */
     VT_ENSURE(RAND_bytes(d->afs.keyid, sizeof(d->afs.keyid)) == 1, VT_E_CRYPTO,
               "cannot draw the report KEYID");
     d->afs.is_attestation_none = o->is_attestation_none;
@@ -155,7 +126,7 @@ static void daemon_cleanup(daemon_t *d)
     vt_afs_tsm_free(d->tsm);
     if (d->is_mounted) fuse_unmount(d->fuse);
     if (d->fuse != NULL) fuse_destroy(d->fuse);
-    if (d->is_default_created) rmdir(DEFAULT_MOUNT);
+    if (d->is_default_created) rmdir(d->mount);
     vt_afs_state_cleanup(&d->afs.state);
     vt_sim_platform_free(d->afs.platform);
     OPENSSL_cleanse(d->afs.keyid, sizeof(d->afs.keyid));

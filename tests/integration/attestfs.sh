@@ -274,6 +274,31 @@ stop_afs
 expect "exit 0 again" test "$AFS_RC" -eq 0
 case_end
 
+case_begin "without --foreground: detaches once mounted and keeps logging to its stderr"
+mkdir -p "$d/bg"
+"$AFS" --platform "$plat" --mount "$d/bg" 2>"$d/bg.log"
+rc=$?
+mounts+=("$d/bg")
+expect "exit 0 once mounted" test "$rc" -eq 0
+expect "mounted" mountpoint -q "$d/bg"
+bgpid=""
+for p in /proc/[0-9]*; do
+    [[ $(cat "$p/comm" 2>/dev/null) == veritee-attest* ]] || continue
+    if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "--mount $d/bg "; then bgpid=${p#/proc/}; fi
+done
+expect "the detached daemon runs" test -n "$bgpid"
+[[ -n $bgpid ]] && daemons+=("$bgpid")
+run env VERITEE_ATTESTATION_DIR="$d/bg" "$d/probe" unlaunched
+expect "serves" rc_is 0
+expect "logs to the stderr it was started with" grep -q "refused pid [0-9]* quote" "$d/bg.log"
+if [[ -n $bgpid ]]; then
+    kill -TERM "$bgpid"
+    for _ in $(seq 250); do mountpoint -q "$d/bg" || break; sleep 0.02; done
+fi
+expect "SIGTERM unmounts" bash -c "! mountpoint -q '$d/bg'"
+expect "logged" grep -q "unmounting" "$d/bg.log"
+case_end
+
 case_begin "attestation type none: no quote file"
 start_afs none --platform "$plat" --attestation-type none
 enclave "$d/probe.sig" "$d/probe" none

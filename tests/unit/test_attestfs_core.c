@@ -18,6 +18,7 @@
 
 #include "caller.h"
 #include "keyring.h"
+#include "mountpoint.h"
 #include "nodes.h"
 #include "state.h"
 
@@ -442,13 +443,60 @@ static void test_nodes(void **state)
     vt_afs_keyring_cleanup(&k);
 }
 
+/* ---- the mount point ---------------------------------------------------------------- */
+
+static void test_mountpoint(void **state)
+{
+    char dir[256], def[300], file[300];
+    const char *out = NULL;
+    bool is_created = true;
+    struct stat st;
+    const char *tmp = getenv("TMPDIR");
+
+    (void)state;
+    snprintf(dir, sizeof(dir), "%s/vt-afs-mnt-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(def, sizeof(def), "%s/attestation", dir);
+    snprintf(file, sizeof(file), "%s/file", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+
+    /* --mount: an existing directory, nothing else. */
+    vt_assert_ok(vt_afs_mountpoint_choose(dir, def, &out, &is_created));
+    assert_string_equal(out, dir);
+    assert_false(is_created);
+    vt_assert_rc(vt_afs_mountpoint_choose(file, def, &out, &is_created), VT_E_INVALID_ARG);
+    assert_non_null(strstr(vt_last_error(), "not an existing directory"));
+    vt_assert_rc(vt_afs_mountpoint_choose(def, def, &out, &is_created), VT_E_INVALID_ARG);
+    /* The default: created when missing, used when empty, refused otherwise. */
+    vt_assert_ok(vt_afs_mountpoint_choose(NULL, def, &out, &is_created));
+    assert_string_equal(out, def);
+    assert_true(is_created);
+    assert_int_equal(stat(def, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0755 & ~umask(022));
+    vt_assert_ok(vt_afs_mountpoint_choose(NULL, def, &out, &is_created));
+    assert_false(is_created);
+    char inner[320];
+    snprintf(inner, sizeof(inner), "%s/x", def);
+    assert_int_equal(mkdir(inner, 0700), 0);
+    vt_assert_rc(vt_afs_mountpoint_choose(NULL, def, &out, &is_created), VT_E_INVALID_ARG);
+    assert_non_null(strstr(vt_last_error(), "is not an empty directory: give --mount PATH"));
+    vt_assert_rc(vt_afs_mountpoint_choose(NULL, file, &out, &is_created), VT_E_INVALID_ARG);
+    assert_int_equal(rmdir(inner), 0);
+    assert_int_equal(rmdir(def), 0);
+    assert_int_equal(unlink(file), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keyring),    cmocka_unit_test(test_state),
         cmocka_unit_test(test_parse_tgid), cmocka_unit_test(test_parse_start_time),
         cmocka_unit_test(test_environ),    cmocka_unit_test(test_caller),
-        cmocka_unit_test(test_nodes),
+        cmocka_unit_test(test_nodes),      cmocka_unit_test(test_mountpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
