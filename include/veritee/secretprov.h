@@ -145,6 +145,43 @@ VT_API VT_MUST_CHECK VT_NONNULL(1,
                                 3) int vt_secretprov_response_parse(const uint8_t *buf, size_t len,
                                                                     vt_secretprov_response_t *out);
 
+/* ---- Servers list --------------------------------------------------------------- */
+
+/*
+ * The servers list of a secret provisioning client (Gramine's SECRET_PROVISION_SERVERS):
+ * tokens separated by any of ',' ';' ' ' (empty tokens are ignored), each "host:port"
+ * and tried in order.
+ *   host   a DNS name or IPv4 address of [A-Za-z0-9._-] (1..253 bytes), or an IPv6
+ *          literal in brackets, "[::1]:4433" (Gramine cannot express IPv6 literals);
+ *   port   a decimal number 1..65535 or a service name of [A-Za-z0-9-] (at most 32 bytes;
+ *          resolved by getaddrinfo, as Gramine does).
+ * A token without a port ("host", "[::1]") is skipped, as Gramine skips it. A token that
+ * cannot be a server at all (an empty host, port 0 or above 65535, a bad character, an
+ * unbracketed IPv6 address, an unterminated bracket) makes the whole list invalid: Gramine
+ * would try it and fail late; here the mistake is reported at once.
+ */
+#define VT_SECRETPROV_DEFAULT_SERVERS "localhost:4433"
+#define VT_SECRETPROV_HOST_MAX        253
+#define VT_SECRETPROV_PORT_MAX        32
+#define VT_SECRETPROV_SERVERS_MAX     64
+
+typedef struct {
+    char host[VT_SECRETPROV_HOST_MAX + 1]; /* without the brackets of an IPv6 literal */
+    char port[VT_SECRETPROV_PORT_MAX + 1];
+    bool is_ipv6_literal;
+} vt_secretprov_server_t;
+
+/**
+ * Parses a servers list.
+ * @param out,count on success, a malloc'd array of *count (≥ 1) servers; free() it.
+ * @returns 0; VT_E_INVALID_ARG with a detail quoting the bad token, or "no server with a
+ *          port" when every token was skipped, or more than VT_SECRETPROV_SERVERS_MAX.
+ */
+VT_API VT_MUST_CHECK VT_NONNULL(1, 2,
+                                3) int vt_secretprov_servers_parse(const char *list,
+                                                                   vt_secretprov_server_t **out,
+                                                                   size_t *count);
+
 #ifdef __cplusplus
 }
 #endif
