@@ -61,6 +61,87 @@ static bool is_definite(const cbor_item_t *it, unsigned depth)
     }
 }
 
+/*
+ * Pre-scan with libcbor's streaming decoder, which allocates nothing: cbor_load
+ * preallocates (and zeroes) the item count an array or map head declares, so five
+ * bytes (9A FF FF FF FF) would cost 32 GiB. Every declared count must fit in the bytes
+ * that remain (each item takes at least one byte), nesting is bounded, and indefinite
+ * lengths are refused before cbor_load sees them.
+ */
+typedef enum { EV_SCALAR, EV_CONTAINER, EV_INDEFINITE } event_t;
+
+typedef struct {
+    event_t event;
+    uint64_t count; /* items a container or tag head announces */
+} scan_event_t;
+
+static void on_indefinite(void *ctx)
+{
+    ((scan_event_t *)ctx)->event = EV_INDEFINITE;
+}
+
+static void on_array(void *ctx, size_t n)
+{
+    scan_event_t *e = ctx;
+    e->event = EV_CONTAINER;
+    e->count = n;
+}
+
+static void on_map(void *ctx, size_t n)
+{
+    scan_event_t *e = ctx;
+    e->event = EV_CONTAINER;
+    e->count = (uint64_t)n * 2; /* n <= SIZE_MAX from a u64 head: checked below */
+    if (n > UINT64_MAX / 2) e->count = UINT64_MAX;
+}
+
+static void on_tag(void *ctx, uint64_t tag)
+{
+    scan_event_t *e = ctx;
+    (void)tag;
+    e->event = EV_CONTAINER;
+    e->count = 1;
+}
+
+static int prescan(const uint8_t *buf, size_t len, const char *what)
+{
+    struct cbor_callbacks cb = cbor_empty_callbacks;
+    uint64_t open[CBOR_DEPTH_MAX + 2]; /* items still expected per open container */
+    size_t depth = 0, pos = 0;
+
+    cb.byte_string_start = on_indefinite;
+    cb.string_start = on_indefinite;
+    cb.indef_array_start = on_indefinite;
+    cb.indef_map_start = on_indefinite;
+    cb.indef_break = on_indefinite;
+    cb.array_start = on_array;
+    cb.map_start = on_map;
+    cb.tag = on_tag;
+    do {
+        scan_event_t e = {EV_SCALAR, 0};
+        struct cbor_decoder_result r = cbor_stream_decode(buf + pos, len - pos, &cb, &e);
+        VT_ENSURE(r.status != CBOR_DECODER_NEDATA, VT_E_TRUNCATED, "%s: cbor truncated at byte %zu",
+                  what, pos);
+        VT_ENSURE(r.status == CBOR_DECODER_FINISHED && r.read > 0 && r.read <= len - pos,
+                  VT_E_MALFORMED, "%s: malformed cbor at byte %zu", what, pos);
+        VT_ENSURE(e.event != EV_INDEFINITE, VT_E_MALFORMED,
+                  "%s: indefinite-length cbor item at byte %zu", what, pos);
+        pos += r.read;
+        if (depth > 0) open[depth - 1]--;
+        if (e.event == EV_CONTAINER && e.count > 0) {
+            VT_ENSURE(e.count <= len - pos, VT_E_TRUNCATED,
+                      "%s: cbor container at byte %zu announces %llu items, %zu bytes remain", what,
+                      pos - r.read, (unsigned long long)e.count, len - pos);
+            VT_ENSURE(depth < CBOR_DEPTH_MAX + 1, VT_E_MALFORMED,
+                      "%s: cbor nested deeper than %d at byte %zu", what, CBOR_DEPTH_MAX,
+                      pos - r.read);
+            open[depth++] = e.count;
+        }
+        while (depth > 0 && open[depth - 1] == 0) depth--;
+    } while (depth > 0);
+    return 0;
+}
+
 /* cbor_load with a size cap, an exact length, and definite lengths everywhere. */
 int vt_ratls_cbor_load(const uint8_t *buf, size_t len, const char *what, cbor_item_t **out)
 {
@@ -69,6 +150,7 @@ int vt_ratls_cbor_load(const uint8_t *buf, size_t len, const char *what, cbor_it
     VT_ENSURE(len > 0, VT_E_TRUNCATED, "%s: empty", what);
     VT_ENSURE(len <= VT_RATLS_EXT_MAX, VT_E_TOO_LARGE, "%s: %zu bytes, at most %d", what, len,
               VT_RATLS_EXT_MAX);
+    VT_GUARD(prescan(buf, len, what));
     cbor_item_t *it = cbor_load(buf, len, &res);
     if (it == NULL) {
         VT_ENSURE(res.error.code != CBOR_ERR_MEMERROR, VT_E_NOMEM, "%s: out of memory", what);

@@ -224,9 +224,32 @@ static void evidence_trailing_and_truncated(void **state)
             fail();
         }
     }
+    /* Heads announcing more items or bytes than remain (libcbor would preallocate them). */
+    const struct {
+        uint8_t major;
+        uint64_t n;
+    } huge[] = {{4, 0xffffffff}, {5, 0x7fffffff}, {2, 0xffffffff}, {3, 0x10000}, {4, 3}};
+    for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+        buf_t h = {0};
+        head(&h, 6, VT_RATLS_CBOR_TAG);
+        head(&h, huge[i].major, huge[i].n);
+        byte(&h, 0x00);
+        byte(&h, 0x00);
+        vt_assert_rc(parse_ev(&h), VT_E_TRUNCATED);
+        h = (buf_t){0}; /* the same inside an ignored claim */
+        head(&h, 5, 1);
+        tstr(&h, "x");
+        head(&h, huge[i].major, huge[i].n);
+        vt_assert_rc(parse_claims(&h), VT_E_TRUNCATED);
+    }
+    /* Found by fuzz_ratls_cbor: an indefinite byte string whose chunk is an array of
+       2.4e9 items. */
+    static const uint8_t oom[] = {0x5f, 0x9a, 0x91, 0x90, 0x91, 0x9c, 0x9a, 0xbd, 0x14, 0x01};
+    vt_ratls_evidence_t e = {0};
+    int rc = vt_ratls_evidence_parse(oom, sizeof(oom), &e);
+    assert_true(rc == VT_E_MALFORMED || rc == VT_E_TRUNCATED);
     /* Over the extension maximum. */
     static uint8_t big[VT_RATLS_EXT_MAX + 1];
-    vt_ratls_evidence_t e = {0};
     vt_assert_rc(vt_ratls_evidence_parse(big, sizeof(big), &e), VT_E_TOO_LARGE);
 }
 
