@@ -30,8 +30,9 @@ demo: build
 
 bench: deps
 	meson setup $(BUILD)-release --buildtype=release >/dev/null 2>&1 || true
-	ninja -C $(BUILD)-release bench/quote_verify
+	ninja -C $(BUILD)-release bench/quote_verify bench/ratls_handshake
 	$(BUILD)-release/bench/quote_verify tests/vectors
+	$(BUILD)-release/bench/ratls_handshake
 
 fuzz: deps
 	@ASAN_BUILD=$(ASAN_BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS:-300} scripts/fuzz
