@@ -85,7 +85,8 @@ static int ctx_new(const vt_secretprov_client_options_t *o, SSL_CTX **out)
     int rc = VT_E_INTERNAL;
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     VT_TRY_ENSURE(ctx != NULL, VT_E_CRYPTO, "secretprov client: SSL_CTX_new failed");
-    vt_ratls_ssl_options_t ro = {.attester = o->attester, .create = o->create};
+    vt_ratls_ssl_options_t ro = {
+        .attester = o->attester, .create = o->create, .key = o->key, .cert = o->cert};
     VT_TRY(vt_ratls_ssl_ctx_configure(ctx, &ro));
     VT_TRY_OSSL(SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION), VT_E_CRYPTO,
                 "secretprov client: TLS 1.3");

@@ -20,7 +20,9 @@
 typedef struct {
     const char *servers;       /* the servers list (veritee/secretprov.h) */
     const char *ca_chain_path; /* PEM file of the CA certificates the server chains to */
-    vt_attester_t *attester;   /* borrowed: the source of the RA-TLS certificate */
+    vt_attester_t *attester;   /* borrowed: the source of a fresh RA-TLS certificate */
+    EVP_PKEY *key;             /* or (not with attester) this RA-TLS key and certificate, */
+    X509 *cert;                /* borrowed, e.g. made with vt_ratls_create_with */
     const vt_ratls_create_options_t *create; /* may be NULL */
     const char *secret_name;                 /* NULL: Gramine's request; else a named request */
     int connect_timeout_s;                   /* 0: VT_SECRETPROV_CONNECT_TIMEOUT_S */
