@@ -47,37 +47,27 @@ static int connect_timeout(int fd, const struct addrinfo *a, int timeout_ms)
 }
 
 /*
- * Tries every address of one server. Returns a connected socket, or -1 with *why set and
- * *is_resolved telling whether the name resolved.
+ * Tries every address of one server: 0 and a connected socket in *out; VT_E_NOT_FOUND
+ * (the name did not resolve) or VT_E_NETWORK (no address accepted), the detail saying why.
  */
-static int server_connect(const vt_secretprov_server_t *srv, int timeout_s, char *why,
-                          size_t why_len, bool *is_resolved)
+static int server_connect(const vt_secretprov_server_t *srv, int timeout_s, int *out)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
     struct addrinfo *res = NULL;
     if (srv->is_ipv6_literal) hints.ai_flags = AI_NUMERICHOST;
     int gai = getaddrinfo(srv->host, srv->port, &hints, &res);
-    *is_resolved = gai == 0;
-    if (gai != 0) {
-        snprintf(why, why_len, "%s", gai_strerror(gai));
-        return -1;
-    }
-    int fd = -1;
+    VT_ENSURE(gai == 0, VT_E_NOT_FOUND, "%s", gai_strerror(gai));
+    int fd = -1, err = 0;
     for (struct addrinfo *a = res; a != NULL && fd < 0; a = a->ai_next) {
         fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd < 0) {
-            snprintf(why, why_len, "%s", strerror(errno));
-            continue;
-        }
-        int err = connect_timeout(fd, a, timeout_s * 1000);
-        if (err != 0) {
-            snprintf(why, why_len, "%s", strerror(err));
-            close(fd);
-            fd = -1;
-        }
+        err = fd < 0 ? errno : connect_timeout(fd, a, timeout_s * 1000);
+        if (err != 0 && fd >= 0) close(fd);
+        if (err != 0) fd = -1;
     }
     freeaddrinfo(res);
-    return fd;
+    VT_ENSURE(fd >= 0, VT_E_NETWORK, "%s", strerror(err));
+    *out = fd;
+    return 0;
 }
 
 static int ctx_new(const vt_secretprov_client_options_t *o, SSL_CTX **out)
@@ -152,7 +142,7 @@ int vt_secretprov_client_start(const vt_secretprov_client_options_t *o,
     size_t count = 0;
     SSL_CTX *ctx = NULL;
     vt_secretprov_session_t *s = NULL;
-    char tried[1024] = "", why[160] = "";
+    char tried[1024] = "";
     bool any_resolved = false;
     int fd = -1;
     size_t i;
@@ -166,14 +156,13 @@ int vt_secretprov_client_start(const vt_secretprov_client_options_t *o,
     *stage = VT_SECRETPROV_STAGE_CONNECT;
     int timeout = o->connect_timeout_s > 0 ? o->connect_timeout_s : VT_SECRETPROV_CONNECT_TIMEOUT_S;
     for (i = 0; i < count && fd < 0; i++) {
-        bool is_resolved = false;
-        fd = server_connect(&servers[i], timeout, why, sizeof(why), &is_resolved);
-        any_resolved = any_resolved || is_resolved;
-        if (fd < 0) {
+        int one = server_connect(&servers[i], timeout, &fd);
+        any_resolved = any_resolved || one != VT_E_NOT_FOUND;
+        if (one < 0) {
             size_t used = strlen(tried);
             snprintf(tried + used, sizeof(tried) - used, "%s%s%s%s:%s: %s", used ? "; " : "",
                      servers[i].is_ipv6_literal ? "[" : "", servers[i].host,
-                     servers[i].is_ipv6_literal ? "]" : "", servers[i].port, why);
+                     servers[i].is_ipv6_literal ? "]" : "", servers[i].port, vt_last_error());
         }
     }
     VT_TRY_ENSURE(fd >= 0, any_resolved ? VT_E_NETWORK : VT_E_NOT_FOUND,
