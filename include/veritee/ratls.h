@@ -74,8 +74,14 @@ typedef struct {
 
 /**
  * Makes a fresh key and its RA-TLS certificate. opts may be NULL (defaults above).
- * On success the caller owns *key and *cert. Errors: the evidence source's code;
- * VT_E_TOO_LARGE if a quote makes an extension exceed VT_RATLS_EXT_MAX; VT_E_CRYPTO.
+ * The evidence source is called twice (legacy quote first, then the evidence quote;
+ * once with omit_legacy); each quote must parse (vt_quote_parse) and carry the
+ * requested REPORTDATA. On success the caller owns *key and *cert; on failure they
+ * are not written. Errors: VT_E_INVALID_ARG (unknown key type, not_before >=
+ * not_after); the evidence source's code (detail prefixed "ratls: legacy quote" or
+ * "ratls: evidence quote"); a quote parse code or VT_E_REPORT_DATA for a quote that
+ * is not what was asked for; VT_E_TOO_LARGE if a quote makes an extension exceed
+ * VT_RATLS_EXT_MAX; VT_E_CRYPTO; VT_E_NOMEM.
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 4, 5) int vt_ratls_create_with(
     vt_ratls_evidence_fn evidence, void *ctx, const vt_ratls_create_options_t *opts,

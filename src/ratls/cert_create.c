@@ -41,7 +41,7 @@ static int get_quote(vt_ratls_evidence_fn fn, void *ctx, const uint8_t rd[VT_REP
     if (rc < 0) return vt_error_wrap(rc, "ratls: %s", what);
     VT_TRY_ENSURE(q != NULL && n >= VT_RATLS_QUOTE_MIN, VT_E_MALFORMED,
                   "ratls: %s: the evidence source returned %zu bytes", what, n);
-    rc = vt_quote_parse_ex(q, n, VT_QUOTE_PARSE_ANY_TRAILING, &parsed);
+    rc = vt_quote_parse(q, n, &parsed); /* as strict as the verifier will be */
     if (rc < 0) {
         vt_error_wrap(rc, "ratls: %s", what);
         goto out;

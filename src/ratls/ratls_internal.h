@@ -90,7 +90,7 @@ VT_MUST_CHECK int vt_ratls_claims_serialize(const uint8_t spki_sha256[static 32]
  * Decodes an id-pe-cmw extension value: the DER CHOICE alternative `cbor OCTET
  * STRING` holding a CMW record [type, bstr value, ? uint ind] (type a uint
  * Content-Format or a text media type; ind, if present, must include evidence, bit 2).
- * *inner (borrowed: a copy owned by the caller, free()) is the record's value.
+ * On success *inner is a copy of the record's value, owned by the caller (free()).
  * The JSON alternative (UTF8String) and CMW collections are VT_E_UNSUPPORTED.
  */
 VT_MUST_CHECK int vt_ratls_cmw_parse(const uint8_t *buf, size_t len, uint8_t **inner,

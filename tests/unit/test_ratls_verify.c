@@ -3,11 +3,16 @@
  * RA-TLS create -> verify round trips on a simulated platform (SGX P-384, SGX P-256,
  * TDX, TCG-only), the result's fields, and the measurement callback.
  */
+#define _GNU_SOURCE
 #include "test_util.h"
 
 #include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "ratls_fixture.h"
 
 static vt_ratls_fixture_t fx;
@@ -151,12 +156,76 @@ static void callback(void **state)
     vt_ratls_source_cleanup(&src);
 }
 
+/* No policy given: the default one (UpToDate, no debug, any identity). */
+static void default_policy(void **state)
+{
+    (void)state;
+    vt_ratls_source_t src;
+    uint8_t *der;
+    size_t len;
+    vt_ratls_result_t r;
+    vt_ratls_verifier_t *rv = NULL;
+    vt_ratls_source_init(&src, &fx, VT_TEE_SGX, 0);
+    vt_ratls_fixture_make_cert(&src, NULL, &der, &len);
+    vt_assert_ok(vt_ratls_verifier_new(fx.verifier, NULL, &rv));
+    vt_assert_ok(vt_ratls_verify_der(rv, der, len, VT_TIME_NOW, &r));
+    vt_ratls_result_cleanup(&r);
+    free(der);
+    src.sgx.attributes[0] |= 0x02; /* DEBUG */
+    vt_ratls_fixture_make_cert(&src, NULL, &der, &len);
+    vt_assert_rc(vt_ratls_verify_der(rv, der, len, VT_TIME_NOW, &r), VT_E_POLICY);
+    vt_ratls_result_cleanup(&r);
+    vt_ratls_verifier_free(rv);
+    free(der);
+    vt_ratls_source_cleanup(&src);
+}
+
+/* vt_ratls_create takes its quotes from an attester; one whose quote does not carry
+   the requested REPORTDATA (a plain directory, not a pseudo-filesystem) is refused. */
+static void from_attester(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    vt_ratls_source_t src;
+    uint8_t rd[VT_REPORT_DATA_LEN] = {0}, *q;
+    size_t q_len;
+    vt_attester_t *a = NULL;
+    EVP_PKEY *key = NULL;
+    X509 *cert = NULL;
+    snprintf(dir, sizeof(dir), "/tmp/vt_ratls_att_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    vt_ratls_source_init(&src, &fx, VT_TEE_SGX, 0);
+    vt_assert_ok(vt_ratls_source_evidence(&src, rd, &q, &q_len));
+    snprintf(path, sizeof(path), "%s/quote", dir);
+    vt_assert_ok(vt_file_write_atomic(path, q, q_len, 0644));
+    snprintf(path, sizeof(path), "%s/attestation_type", dir);
+    vt_assert_ok(vt_file_write_atomic(path, (const uint8_t *)"dcap", 4, 0644));
+    snprintf(path, sizeof(path), "%s/user_report_data", dir);
+    vt_assert_ok(vt_file_write_atomic(path, rd, sizeof(rd), 0644));
+    setenv(VT_ATTEST_DIR_ENV, dir, 1);
+    vt_assert_ok(vt_attester_new("gramine", &a));
+    vt_assert_rc(vt_ratls_create(a, NULL, &key, &cert), VT_E_REPORT_DATA);
+    assert_non_null(strstr(vt_last_error(), "legacy quote"));
+    assert_null(key);
+    assert_null(cert);
+    vt_attester_free(a);
+    free(q);
+    vt_ratls_source_cleanup(&src);
+    const char *names[] = {"quote", "attestation_type", "user_report_data"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sgx_p384),          cmocka_unit_test(sgx_p256),
         cmocka_unit_test(sgx_tcg_only),      cmocka_unit_test(tdx),
         cmocka_unit_test(tdx_p256_tcg_only), cmocka_unit_test(callback),
+        cmocka_unit_test(default_policy),    cmocka_unit_test(from_attester),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
