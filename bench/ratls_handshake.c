@@ -479,6 +479,10 @@ int main(int argc, char **argv)
     printf("Veritee RA-TLS handshake benchmark\n");
     printf("  OpenSSL       %s\n", OpenSSL_version(OPENSSL_VERSION));
     printf("  CPUs online   %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+    double load[3];
+    if (getloadavg(load, 3) == 3)
+        printf("  load average  %.2f %.2f %.2f (other work on this machine)\n", load[0], load[1],
+               load[2]);
     printf(
         "  method        mutual TLS 1.3 handshakes over AF_UNIX socketpairs, one client and\n"
         "                one server thread, a fresh socketpair and SSL per handshake, no\n"
