@@ -36,7 +36,7 @@ _veritee_ratls_opts="-D -P --der --pem --provider --help"
 # sim sign / sim run: the simulated enclave identity (src/cli/cmd_sim_identity.c).
 _veritee_sim_sign_opts="--key --gen-key --exe --prod-id --svn --debug --trusted-file --out
   --help"
-_veritee_sim_run_opts="--sig --attestfs --help"
+_veritee_sim_run_opts="--sig --attestfs --env --help"
 
 # sim init / sim quote: the simulated platform (src/cli/cmd_sim.c, cmd_sim_quote.c).
 _veritee_sim_verbs="init quote sign run"
@@ -75,7 +75,7 @@ _veritee_option_arg()
         _veritee_files ;;
     --attestfs)
         _veritee_files -d ;;
-    --prod-id | --svn)
+    --prod-id | --svn | --env)
         COMPREPLY=() ;;
     --platform) # sim quote
         _veritee_files -d ;;

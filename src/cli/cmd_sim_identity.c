@@ -6,6 +6,7 @@
  * that does not hash to the signed MRENCLAVE, and otherwise replaces itself with it.
  */
 #include <openssl/crypto.h>
+#include <stdlib.h>
 #include <string.h>
 #include <veritee/sim_identity.h>
 
@@ -28,6 +29,7 @@ enum {
     OPT_TRUSTED,
     OPT_SIG,
     OPT_ATTESTFS,
+    OPT_ENV,
 };
 
 static const vt_cli_option_t sign_options[] = {
@@ -65,12 +67,16 @@ static const vt_cli_option_t run_options[] = {
     {"sig", "SIG", OPT_SIG, "the .sig file made by 'veritee sim sign' for APP"},
     {"attestfs", "DIR", OPT_ATTESTFS,
      "where the attestation filesystem is mounted; passed to APP as VERITEE_ATTESTATION_DIR"},
+    {"env", "NAME=VALUE", OPT_ENV,
+     "set NAME to VALUE in APP's environment only, not in the launcher's (repeatable); for "
+     "example LD_PRELOAD=libsecret_prov_attest.so, whose constructor must run in APP"},
     {"help", NULL, OPT_HELP, "show this help and exit"},
     {NULL, NULL, 0, NULL},
 };
 
 static const vt_cli_help_t run_help = {
-    .usage = {"veritee sim run --sig SIG [--attestfs DIR] -- APP [ARGS...]"},
+    .usage = {"veritee sim run --sig SIG [--attestfs DIR] [--env NAME=VALUE]... -- APP "
+              "[ARGS...]"},
     .description =
         "Launches APP (a path; no PATH search) as a simulated enclave, the way EINIT checks "
         "SIGSTRUCT: the .sig's signature must verify, and APP and every trusted file must hash "
@@ -257,6 +263,22 @@ static int run_parse(int argc, char **argv, const char **sig, const char **attes
         case OPT_ATTESTFS:
             *attestfs = optarg;
             break;
+        case OPT_ENV: {
+            /* Set now: the launcher is already running, so only APP (after the exec) sees it. */
+            char q[VT_CLI_QUOTED_LEN];
+            const char *eq = strchr(optarg, '=');
+            if (eq == NULL || eq == optarg)
+                return vt_cli_usage_error(RUN_PROG, &run_help, "--env: %s: expected NAME=VALUE",
+                                          vt_cli_quote_arg(optarg, q));
+            char *name = strndup(optarg, (size_t)(eq - optarg));
+            int set = name ? setenv(name, eq + 1, 1) : -1;
+            free(name);
+            if (set != 0) {
+                vt_cli_error(RUN_PROG, "--env: %s: cannot set", vt_cli_quote_arg(optarg, q));
+                return VT_CLI_EXIT_FAIL;
+            }
+            break;
+        }
         default:
             return vt_cli_getopt_error(RUN_PROG, &run_help, c, argv);
         }

@@ -59,6 +59,23 @@ expect "the app's exit status" rc_is 7
 expect "absolute sig path" stdout_has "sig=$(cd "$d" && pwd -P)/shapp.sig dir=/mnt/attest"
 case_end
 
+case_begin "sim run --env sets variables for the app only"
+# LD_PRELOAD of a library that does not exist: the dynamic loader of the launcher would
+# complain on stderr if it saw it; only the app (a shell) may see it (and its loader warns
+# then, which is the app's business).
+run "$V" sim run --sig "$d/shapp.sig" --env VT_DEMO=a=b --env VT_EMPTY= -- "$d/shapp" -c \
+    'echo "demo=$VT_DEMO empty=[${VT_EMPTY-unset}]"'
+expect "exit 0" rc_is 0
+expect "value with '=' kept, empty value set" stdout_has "demo=a=b empty=[]"
+run "$V" sim run --sig "$d/shapp.sig" --env NOEQUALS -- "$d/shapp" -c true
+expect "NAME without =: exit 64" rc_is 64
+expect "says what is expected" stderr_has "expected NAME=VALUE"
+run "$V" sim run --sig "$d/shapp.sig" --env =x -- "$d/shapp" -c true
+expect "empty NAME: exit 64" rc_is 64
+run env -u VT_DEMO "$V" sim run --sig "$d/app.sig" --env VT_DEMO=1 -- "$d/app"
+expect "the launch itself is unaffected" rc_is 0
+case_end
+
 case_begin "sim run refuses a modified executable"
 printf '\0' >>"$d/app"
 run "$V" sim run --sig "$d/app.sig" -- "$d/app"
