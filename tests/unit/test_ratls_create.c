@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "test_util.h"
 
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 #include <string.h>
 
@@ -77,6 +78,17 @@ static void layout_p384(void **state)
     X509_NAME_oneline(X509_get_subject_name(cert), name, sizeof(name));
     assert_string_equal(name, "/CN=RATLS/O=GramineDevelopers/C=US");
     assert_int_equal(X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)), 0);
+    /* As mbedTLS writes "CN=RATLS,O=GramineDevelopers,C=US": UTF8String, PrintableString. */
+    static const uint8_t name_der[] = {
+        0x30, 0x39, 0x31, 0x0e, 0x30, 0x0c, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x05, 'R',  'A',
+        'T',  'L',  'S',  0x31, 0x1a, 0x30, 0x18, 0x06, 0x03, 0x55, 0x04, 0x0a, 0x0c, 0x11, 'G',
+        'r',  'a',  'm',  'i',  'n',  'e',  'D',  'e',  'v',  'e',  'l',  'o',  'p',  'e',  'r',
+        's',  0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, 'U',  'S'};
+    unsigned char *nd = NULL;
+    int nd_len = i2d_X509_NAME(X509_get_subject_name(cert), &nd);
+    assert_int_equal(nd_len, sizeof(name_der));
+    assert_memory_equal(nd, name_der, sizeof(name_der));
+    OPENSSL_free(nd);
     char group[32];
     assert_int_equal(EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), NULL), 1);
     assert_string_equal(group, "secp384r1");
@@ -110,6 +122,12 @@ static void layout_p384(void **state)
     assert_non_null(ski);
     assert_non_null(aki);
     assert_int_equal(ASN1_OCTET_STRING_cmp(ski, aki), 0);
+    /* RFC 5280 §4.2.1.2 method 1, as mbedTLS: SHA-1 of the subjectPublicKey bits. */
+    const ASN1_BIT_STRING *bits = X509_get0_pubkey_bitstr(cert);
+    uint8_t sha1[20];
+    SHA1(ASN1_STRING_get0_data(bits), (size_t)ASN1_STRING_length(bits), sha1);
+    assert_int_equal(ASN1_STRING_length(ski), 20);
+    assert_memory_equal(ASN1_STRING_get0_data(ski), sha1, 20);
 
     const uint8_t *oid, *val;
     size_t oid_len, val_len;
