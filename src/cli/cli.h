@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <veritee/common.h>
+#include <veritee/evidence.h>
 
 #define VT_CLI_EXIT_OK    0
 #define VT_CLI_EXIT_FAIL  1
@@ -143,6 +144,13 @@ VT_MUST_CHECK int vt_cli_parse_uint(const char *text, unsigned long max, unsigne
 
 /* Decodes exactly len bytes of hex (an optional "0x" prefix is accepted). */
 VT_MUST_CHECK int vt_cli_parse_hex(const char *text, uint8_t *out, size_t len);
+
+/*
+ * Report data: 1 to 64 bytes of hex (an optional "0x" prefix), zero-padded to 64 bytes.
+ * out is written only on success.
+ */
+VT_MUST_CHECK int vt_cli_parse_report_data(const char *text,
+                                           uint8_t out[static VT_REPORT_DATA_LEN]);
 
 /*
  * Reads a whole file (or standard input for "-") with a size cap. On success the caller

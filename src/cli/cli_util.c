@@ -136,6 +136,18 @@ int vt_cli_parse_hex(const char *text, uint8_t *out, size_t len)
     return 0;
 }
 
+int vt_cli_parse_report_data(const char *text, uint8_t out[static VT_REPORT_DATA_LEN])
+{
+    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text += 2;
+    size_t n = strlen(text);
+    VT_ENSURE(n != 0 && n % 2 == 0 && n <= 2 * VT_REPORT_DATA_LEN, VT_E_INVALID_ARG,
+              "expected 1 to %d bytes of hex", VT_REPORT_DATA_LEN);
+    uint8_t buf[VT_REPORT_DATA_LEN] = {0};
+    VT_GUARD(vt_hex_decode(text, n, buf, n / 2));
+    for (size_t i = 0; i < sizeof(buf); i++) out[i] = buf[i];
+    return 0;
+}
+
 /* Standard input has no size to check up front: read in chunks and stop at the cap. */
 static int read_stdin(size_t max, uint8_t **out, size_t *len)
 {

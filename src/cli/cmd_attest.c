@@ -77,15 +77,6 @@ typedef struct {
     uint8_t report_data[VT_REPORT_DATA_LEN];
 } attest_args_t;
 
-static int parse_report_data(const char *text, uint8_t out[static VT_REPORT_DATA_LEN])
-{
-    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text += 2;
-    size_t n = strlen(text);
-    if (n == 0 || n % 2 != 0 || n > 2 * VT_REPORT_DATA_LEN) return VT_E_INVALID_ARG;
-    for (size_t i = 0; i < VT_REPORT_DATA_LEN; i++) out[i] = 0;
-    return vt_cli_parse_hex(text, out, n / 2);
-}
-
 /* Parses the options of a verb with help h; returns VT_CLI_CONTINUE or an exit status. */
 static int parse(const char *prog, const vt_cli_help_t *h, int argc, char **argv, attest_args_t *a)
 {
@@ -109,7 +100,7 @@ static int parse(const char *prog, const vt_cli_help_t *h, int argc, char **argv
             a->provider = optarg;
             break;
         case OPT_REPORT_DATA:
-            if (parse_report_data(optarg, a->report_data) < 0)
+            if (vt_cli_parse_report_data(optarg, a->report_data) < 0)
                 return vt_cli_usage_error(prog, h,
                                           "--report-data: %s: expected 1 to 64 bytes of hex",
                                           vt_cli_quote_arg(optarg, q));

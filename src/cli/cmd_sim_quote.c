@@ -72,15 +72,6 @@ typedef struct {
     uint8_t report_data[VT_REPORT_DATA_LEN];
 } quote_args_t;
 
-static int parse_report_data(const char *text, uint8_t out[static VT_REPORT_DATA_LEN])
-{
-    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text += 2;
-    size_t n = strlen(text);
-    if (n == 0 || n % 2 != 0 || n > 2 * VT_REPORT_DATA_LEN) return VT_E_INVALID_ARG;
-    for (size_t i = 0; i < VT_REPORT_DATA_LEN; i++) out[i] = 0;
-    return vt_cli_parse_hex(text, out, n / 2);
-}
-
 static int uint_opt(const char *name, unsigned long max, unsigned long *out)
 {
     char q[VT_CLI_QUOTED_LEN];
@@ -138,7 +129,7 @@ static int quote_option(int c, quote_args_t *a)
         a->out = optarg;
         return VT_CLI_CONTINUE;
     case OPT_REPORT_DATA:
-        if (parse_report_data(optarg, a->report_data) < 0)
+        if (vt_cli_parse_report_data(optarg, a->report_data) < 0)
             return vt_cli_usage_error(PROG, &help,
                                       "--report-data %s: expected 1 to 64 bytes of hex",
                                       vt_cli_quote_arg(optarg, q));

@@ -111,14 +111,10 @@ static int hex_arg(const vt_cli_verify_cmd_t *cmd, const char *opt, const char *
 static int report_data_arg(const vt_cli_verify_cmd_t *cmd, const char *arg, vt_cli_verify_opts_t *o)
 {
     char q[VT_CLI_QUOTED_LEN];
-    const char *hex = (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) ? arg + 2 : arg;
-    size_t n = strlen(hex);
-    if (n == 0 || n % 2 != 0 || n > 2 * VT_REPORT_DATA_LEN ||
-        vt_hex_decode(hex, n, o->report_data, n / 2) != 0)
+    if (vt_cli_parse_report_data(arg, o->report_data) != 0)
         return vt_cli_usage_error(cmd->prog, cmd->help,
                                   "--report-data: %s is not 1 to 64 bytes of hex",
                                   vt_cli_quote_arg(arg, q));
-    for (size_t i = n / 2; i < VT_REPORT_DATA_LEN; i++) o->report_data[i] = 0;
     o->has_report_data = true;
     return VT_CLI_CONTINUE;
 }
