@@ -101,6 +101,12 @@ static int serve(daemon_t *d)
 
     VT_ENSURE(cfg != NULL, VT_E_NOMEM, "out of memory creating the loop configuration");
     fuse_loop_cfg_set_max_threads(cfg, MAX_THREADS);
+    /*
+     * libfuse leaves a signal alone if it is ignored, and a shell starts background jobs
+     * with SIGINT ignored: restore the defaults so that SIGTERM and SIGINT always unmount.
+     */
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
     if (fuse_set_signal_handlers(se) != 0) {
         fuse_loop_cfg_destroy(cfg);
         VT_BAIL(VT_E_INTERNAL, "cannot install the signal handlers");

@@ -54,9 +54,17 @@ start_afs() {
     return 1
 }
 
-# stop_afs: SIGTERM; AFS_RC is the daemon's exit status.
+# stop_afs [SIGNAL]: SIGTERM (or SIGNAL), then waits at most 5 s; AFS_RC is the daemon's
+# exit status (124 if it had to be killed).
 stop_afs() {
-    kill -TERM "$AFS_PID"
+    kill "-${1:-TERM}" "$AFS_PID"
+    for _ in $(seq 250); do kill -0 "$AFS_PID" 2>/dev/null || break; sleep 0.02; done
+    if kill -0 "$AFS_PID" 2>/dev/null; then
+        kill -KILL "$AFS_PID"
+        wait "$AFS_PID"
+        AFS_RC=124
+        return
+    fi
     wait "$AFS_PID"
     AFS_RC=$?
 }
@@ -299,12 +307,15 @@ expect "SIGTERM unmounts" bash -c "! mountpoint -q '$d/bg'"
 expect "logged" grep -q "unmounting" "$d/bg.log"
 case_end
 
-case_begin "attestation type none: no quote file"
+case_begin "attestation type none: no quote file; SIGINT unmounts"
 start_afs none --platform "$plat" --attestation-type none
 enclave "$d/probe.sig" "$d/probe" none
 expect "exit 0" rc_is 0
 expect "not listed" bash -c "! ls '$MNT' | grep -qx quote"
-stop_afs
+stop_afs INT
+expect "SIGINT: exit 0" test "$AFS_RC" -eq 0
+expect "SIGINT: unmounted" bash -c "! mountpoint -q '$MNT'"
+expect "SIGINT: logged" grep -q "Interrupt, unmounting" "$LOG"
 case_end
 
 case_begin "state table cap: a new process beyond it gets ENOMEM until one exits"
