@@ -11,6 +11,7 @@
 #include "content.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,10 +42,23 @@ static int set_content(vt_afs_handle_t *h, const uint8_t *data, size_t len)
     return 0;
 }
 
+/* Logs with the file's path in the tree ("quote", "keys/default"). */
+static void log_refusal(pid_t pid, const vt_afs_node_t *node, const char *reason)
+{
+    char path[VT_AFS_KEY_NAME_MAX + 8];
+    bool is_key = node->kind == VT_AFS_NODE_KEY || node->kind == VT_AFS_NODE_SEAL_MRENCLAVE ||
+                  node->kind == VT_AFS_NODE_SEAL_MRSIGNER;
+
+    snprintf(path, sizeof(path), "%s%s", is_key ? "keys/" : "", node->name);
+    vt_afs_log_refusal(pid, path, reason);
+}
+
 static int refuse(pid_t pid, const vt_afs_node_t *node, int rc)
 {
-    vt_afs_log_refusal(pid, node->name, vt_last_error());
-    if (rc == VT_E_TOO_LARGE && strstr(vt_last_error(), "state table full") != NULL) return -ENOMEM;
+    log_refusal(pid, node, vt_last_error());
+    if (rc == VT_E_TOO_LARGE &&
+        strncmp(vt_last_error(), VT_AFS_STATE_FULL, strlen(VT_AFS_STATE_FULL)) == 0)
+        return -ENOMEM;
     if (rc == VT_E_NOMEM) return -ENOMEM;
     return -EACCES;
 }
@@ -206,7 +220,7 @@ int vt_afs_content_write(vt_afs_t *afs, pid_t tid, vt_afs_handle_t *h, const uin
 
     /* Sizes first: a wrong size is refused without touching any state. */
     if (h->node.kind == VT_AFS_NODE_VERIFY_REPORT && len != VT_SGX_REPORT_LEN) {
-        vt_afs_log_refusal(tid, h->node.name, "wrong size (expected 432 bytes)");
+        log_refusal(tid, &h->node, "wrong size (expected 432 bytes)");
         return -EINVAL;
     }
     /* The writer, not the opener: a handle inherited over fork writes the child's value. */
@@ -214,7 +228,7 @@ int vt_afs_content_write(vt_afs_t *afs, pid_t tid, vt_afs_handle_t *h, const uin
     if (rc == 0) rc = save(afs, &c, h, data, len);
     vt_afs_caller_close(&c);
     if (rc == VT_E_SIGNATURE) {
-        vt_afs_log_refusal(tid, h->node.name, vt_last_error());
+        log_refusal(tid, &h->node, vt_last_error());
         return -EKEYREJECTED;
     }
     if (rc < 0) return refuse(tid, &h->node, rc);

@@ -111,11 +111,11 @@ static int afs_open(const char *path, struct fuse_file_info *fi)
     if (!lookup(path, &n)) return -ENOENT;
     if (S_ISDIR(n.mode)) return -EISDIR;
     if (acc != O_WRONLY && !(n.mode & S_IRUSR)) {
-        vt_afs_log_refusal(caller_tid(), n.name, "not readable");
+        vt_afs_log_refusal(caller_tid(), path + 1, "not readable");
         return -EACCES;
     }
     if (acc != O_RDONLY && !(n.mode & S_IWUSR)) {
-        vt_afs_log_refusal(caller_tid(), n.name, "read-only");
+        vt_afs_log_refusal(caller_tid(), path + 1, "read-only");
         return -EACCES;
     }
     int rc = vt_afs_content_open(ctx(), caller_tid(), &n, &h);

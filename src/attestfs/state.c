@@ -81,7 +81,7 @@ static int find(vt_afs_state_t *s, const vt_afs_proc_key_t *k, vt_afs_proc_state
     }
     sweep(s, k);
     VT_ENSURE(s->count < s->cap, VT_E_TOO_LARGE,
-              MOD ": state table full (%zu processes; see --max-processes)", s->cap);
+              VT_AFS_STATE_FULL " (%zu processes; see --max-processes)", s->cap);
     vt_afs_proc_state_t *e = &s->entries[s->count++];
     *e = (vt_afs_proc_state_t){.key = *k};
     for (size_t i = 0; i < s->declared->count; i++) {

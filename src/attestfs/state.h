@@ -15,6 +15,9 @@
 #include "caller.h"
 #include "keyring.h"
 
+/* The detail of a full table begins with this (content.c answers it with ENOMEM). */
+#define VT_AFS_STATE_FULL "state: state table full"
+
 typedef struct vt_afs_proc_state vt_afs_proc_state_t;
 
 /* Checks whether a process still runs; a parameter so that tests can fake it. */
