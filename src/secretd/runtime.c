@@ -48,14 +48,21 @@ static int make_verifier(sd_runtime_t *rt)
 
     VT_TRY(vt_verifier_new(&rt->verifier));
     if (c->root_ca != NULL) {
-        VT_TRY(vt_file_read(c->root_ca, ROOT_CA_MAX, &root, &len));
+        if ((rc = vt_file_read(c->root_ca, ROOT_CA_MAX, &root, &len)) < 0) {
+            rc = vt_error_wrap(rc, "config: $.trust.root_ca");
+            goto out;
+        }
         if (c->trust_simulated_root) {
             VT_TRY(vt_verifier_set_simulated_root(rt->verifier, root, len));
             sd_log("warning: trusting the SIMULATED root CA of %s: evidence from simulated "
                    "platforms is accepted; never do this in production",
                    c->root_ca);
-        } else {
-            VT_TRY(vt_verifier_set_root(rt->verifier, root, len));
+        } else if ((rc = vt_verifier_set_root(rt->verifier, root, len)) < 0) {
+            rc = vt_error_wrap(rc, "config: $.trust.root_ca%s",
+                               rc == VT_E_UNTRUSTED
+                                   ? ": a SIMULATED root needs \"trust_simulated_root\": true"
+                                   : "");
+            goto out;
         }
     }
     if (c->collateral_dir != NULL) {
