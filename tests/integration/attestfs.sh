@@ -8,31 +8,15 @@
 # sealing keys across restarts, identities and platforms; every --tcb level; the state
 # cap; SIGTERM. Every mount is unmounted by the EXIT trap, whatever fails.
 source "$(dirname "$0")/cli_lib.sh"
+source "$(dirname "$0")/fuse_lib.sh"
 
-AFS=${VT_ATTESTFS:-$VT_BUILD_DIR/src/attestfs/veritee-attestfs}
 PROBE=${VT_ATTESTFS_PROBE:-$VT_BUILD_DIR/tests/integration/attestfs_probe}
-[[ $AFS == /* ]] || AFS=$PWD/$AFS
 [[ $PROBE == /* ]] || PROBE=$PWD/$PROBE
-if [[ $(id -u) -ne 0 || ! -c /dev/fuse ]] || ! command -v fusermount3 >/dev/null; then
-    echo "attestfs tests need root, /dev/fuse and fusermount3: skipped"
-    exit 77
-fi
+vt_require_fuse "attestfs tests"
 
 V=$VERITEE
 d=$vt_tmp/afs
 mkdir -p "$d"
-mounts=()
-daemons=()
-cleanup() {
-    local m p
-    for p in "${daemons[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${daemons[@]}"; do wait "$p" 2>/dev/null; done
-    for m in "${mounts[@]}"; do
-        if mountpoint -q "$m" 2>/dev/null; then fusermount3 -u "$m" 2>/dev/null || umount -l "$m"; fi
-    done
-    rm -rf "$vt_tmp"
-}
-trap cleanup EXIT
 
 # start_afs NAME ARGS...: mounts veritee-attestfs on $d/NAME in the foreground and waits
 # until it is mounted. Sets MNT, AFS_PID, LOG.
@@ -41,17 +25,7 @@ start_afs() {
     shift
     MNT=$d/$name
     LOG=$d/$name.log
-    mkdir -p "$MNT"
-    "$AFS" --foreground --mount "$MNT" "$@" 2>"$LOG" &
-    AFS_PID=$!
-    daemons+=("$AFS_PID")
-    mounts+=("$MNT")
-    for _ in $(seq 200); do
-        if grep -q "mounted on" "$LOG" && mountpoint -q "$MNT"; then return 0; fi
-        kill -0 "$AFS_PID" 2>/dev/null || return 1
-        sleep 0.02
-    done
-    return 1
+    vt_afs_start "$MNT" "$LOG" "$@"
 }
 
 # stop_afs [SIGNAL]: SIGTERM (or SIGNAL), then waits at most 5 s; AFS_RC is the daemon's
@@ -286,7 +260,7 @@ case_begin "without --foreground: detaches once mounted and keeps logging to its
 mkdir -p "$d/bg"
 "$AFS" --platform "$plat" --mount "$d/bg" 2>"$d/bg.log"
 rc=$?
-mounts+=("$d/bg")
+vt_fuse_mounts+=("$d/bg")
 expect "exit 0 once mounted" test "$rc" -eq 0
 expect "mounted" mountpoint -q "$d/bg"
 bgpid=""
@@ -295,7 +269,7 @@ for p in /proc/[0-9]*; do
     if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "--mount $d/bg "; then bgpid=${p#/proc/}; fi
 done
 expect "the detached daemon runs" test -n "$bgpid"
-[[ -n $bgpid ]] && daemons+=("$bgpid")
+[[ -n $bgpid ]] && vt_track_daemon "$bgpid"
 run env VERITEE_ATTESTATION_DIR="$d/bg" "$d/probe" unlaunched
 expect "serves" rc_is 0
 expect "logs to the stderr it was started with" grep -q "refused pid [0-9]* quote" "$d/bg.log"

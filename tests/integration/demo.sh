@@ -5,11 +5,9 @@
 # accepted on an up-to-date platform and rejected on a revoked one (root and /dev/fuse
 # needed for that part, as for attestfs.sh).
 source "$(dirname "$0")/cli_lib.sh"
+source "$(dirname "$0")/fuse_lib.sh"
 
-if [[ $(id -u) -ne 0 || ! -c /dev/fuse ]] || ! command -v fusermount3 >/dev/null; then
-    echo "the demo's simulated-enclave part needs root, /dev/fuse and fusermount3: skipped"
-    exit 77
-fi
+vt_require_fuse "the demo's simulated-enclave part and this test"
 
 case_begin "scripts/demo: every vector matches, simulated enclave accepted and revoked rejected"
 NO_COLOR=1 run "$VT_SOURCE_DIR/scripts/demo" "$VT_BUILD_DIR"

@@ -9,48 +9,22 @@
 # another identity, a debug enclave, a SWHardeningNeeded platform and an unlaunched
 # process are refused as Gramine refuses them. Mounts are undone by the EXIT trap.
 source "$(dirname "$0")/cli_lib.sh"
+source "$(dirname "$0")/fuse_lib.sh"
 
-AFS=${VT_ATTESTFS:-$VT_BUILD_DIR/src/attestfs/veritee-attestfs}
 COMPAT=$VT_BUILD_DIR/tests/integration/gramine_api_compat
 LIBDIR=$VT_BUILD_DIR/src/gramine
-[[ $AFS == /* ]] || AFS=$PWD/$AFS
 [[ $COMPAT == /* ]] || COMPAT=$PWD/$COMPAT
 [[ $LIBDIR == /* ]] || LIBDIR=$PWD/$LIBDIR
-if [[ $(id -u) -ne 0 || ! -c /dev/fuse ]] || ! command -v fusermount3 >/dev/null; then
-    echo "gramine attestfs tests need root, /dev/fuse and fusermount3: skipped"
-    exit 77
-fi
+vt_require_fuse "gramine attestfs tests"
 
 V=$VERITEE
 d=$vt_tmp/gafs
 mkdir -p "$d"
-mounts=()
-daemons=()
-cleanup() {
-    local m p
-    for p in "${daemons[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${daemons[@]}"; do wait "$p" 2>/dev/null; done
-    for m in "${mounts[@]}"; do
-        if mountpoint -q "$m" 2>/dev/null; then fusermount3 -u "$m" 2>/dev/null || umount -l "$m"; fi
-    done
-    rm -rf "$vt_tmp"
-}
-trap cleanup EXIT
 
 # mount_afs NAME PLATFORM: veritee-attestfs for PLATFORM on $d/NAME; sets MNT.
 mount_afs() {
     MNT=$d/$1
-    mkdir -p "$MNT"
-    "$AFS" --foreground --platform "$2" --mount "$MNT" 2>"$d/$1.log" &
-    local pid=$!
-    daemons+=("$pid")
-    mounts+=("$MNT")
-    for _ in $(seq 200); do
-        if grep -q "mounted on" "$d/$1.log" && mountpoint -q "$MNT"; then return 0; fi
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.02
-    done
-    return 1
+    vt_afs_start "$MNT" "$d/$1.log" --platform "$2"
 }
 
 # The app and its libraries, measured together: a changed library changes MRENCLAVE.

@@ -9,44 +9,21 @@
 # with -D), `openssl s_client` sees the certificate, and `veritee cert verify` accepts
 # exactly the enclave that made it. Mounts are undone by the EXIT trap.
 source "$(dirname "$0")/cli_lib.sh"
+source "$(dirname "$0")/fuse_lib.sh"
 
-AFS=${VT_ATTESTFS:-$VT_BUILD_DIR/src/attestfs/veritee-attestfs}
 PEER=$VT_BUILD_DIR/tests/integration/ratls_peer
-[[ $AFS == /* ]] || AFS=$PWD/$AFS
 [[ $PEER == /* ]] || PEER=$PWD/$PEER
-if [[ $(id -u) -ne 0 || ! -c /dev/fuse ]] || ! command -v fusermount3 >/dev/null; then
-    echo "ratls enclave tests need root, /dev/fuse and fusermount3: skipped"
-    exit 77
-fi
+vt_require_fuse "ratls enclave tests"
 
 V=$VERITEE
 d=$vt_tmp/renc
 mkdir -p "$d"
-mounts=()
-daemons=()
-cleanup() {
-    local m p
-    for p in "${daemons[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${daemons[@]}"; do wait "$p" 2>/dev/null; done
-    for m in "${mounts[@]}"; do
-        if mountpoint -q "$m" 2>/dev/null; then fusermount3 -u "$m" 2>/dev/null || umount -l "$m"; fi
-    done
-    rm -rf "$vt_tmp"
-}
-trap cleanup EXIT
 
 plat=$d/plat
 "$V" sim init "$plat" >/dev/null || exit 1
 MNT=$d/att
-mkdir -p "$MNT"
-"$AFS" --foreground --platform "$plat" --mount "$MNT" 2>"$d/afs.log" &
-daemons+=($!)
-mounts+=("$MNT")
-for _ in $(seq 200); do
-    grep -q "mounted on" "$d/afs.log" && mountpoint -q "$MNT" && break
-    sleep 0.02
-done
-mountpoint -q "$MNT" || { echo "cannot mount attestfs: $(cat "$d/afs.log")"; exit 1; }
+vt_afs_start "$MNT" "$d/afs.log" --platform "$plat" ||
+    { echo "cannot mount attestfs: $(cat "$d/afs.log")"; exit 1; }
 export VERITEE_ROOT_CA=$plat/root_ca.der VERITEE_COLLATERAL=$plat
 
 # sign NAME SRC: copies SRC to $d/NAME and signs it; sets MRE.
@@ -154,7 +131,7 @@ port=$(free_port)
     "$d/sk.pem" -- openssl s_server -cert "$d/s.pem" -key "$d/sk.pem" -accept "$port" \
     -tls1_3 -naccept 1 -www >"$d/sserver.out" 2>&1 </dev/null &
 spid=$!
-daemons+=("$spid")
+vt_track_daemon "$spid"
 # s_server prints ACCEPT when it listens (a probe connection would use up -naccept 1);
 # -www: it answers HTTP requests instead of reading standard input.
 for _ in $(seq 500); do

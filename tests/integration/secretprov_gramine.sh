@@ -11,35 +11,19 @@
 # unlaunched process get nothing; the servers list (unreachable and unresolvable servers
 # first, IPv6); several clients served at once while a stalled and a slow client wait.
 source "$(dirname "$0")/cli_lib.sh"
+source "$(dirname "$0")/fuse_lib.sh"
 
-AFS=${VT_ATTESTFS:-$VT_BUILD_DIR/src/attestfs/veritee-attestfs}
 CLIENT=$VT_BUILD_DIR/tests/integration/secretprov_client
 SERVER=$VT_BUILD_DIR/tests/integration/secretprov_server
 LIBDIR=$VT_BUILD_DIR/src/gramine_secretprov
-[[ $AFS == /* ]] || AFS=$PWD/$AFS
 [[ $CLIENT == /* ]] || CLIENT=$PWD/$CLIENT
 [[ $SERVER == /* ]] || SERVER=$PWD/$SERVER
 [[ $LIBDIR == /* ]] || LIBDIR=$PWD/$LIBDIR
-if [[ $(id -u) -ne 0 || ! -c /dev/fuse ]] || ! command -v fusermount3 >/dev/null; then
-    echo "secret provisioning tests need root, /dev/fuse and fusermount3: skipped"
-    exit 77
-fi
+vt_require_fuse "secret provisioning tests"
 
 V=$VERITEE
 d=$vt_tmp/sp
 mkdir -p "$d"
-mounts=()
-daemons=()
-cleanup() {
-    local m p
-    for p in "${daemons[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${daemons[@]}"; do wait "$p" 2>/dev/null; done
-    for m in "${mounts[@]}"; do
-        if mountpoint -q "$m" 2>/dev/null; then fusermount3 -u "$m" 2>/dev/null || umount -l "$m"; fi
-    done
-    rm -rf "$vt_tmp"
-}
-trap cleanup EXIT
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -65,16 +49,8 @@ pki "$d/other" || exit 1
 plat=$d/plat
 "$V" sim init "$plat" >/dev/null || exit 1
 MNT=$d/mnt
-mkdir -p "$MNT"
-"$AFS" --foreground --platform "$plat" --mount "$MNT" --key "default=$(printf '%032d' 0)" \
-    2>"$d/afs.log" &
-daemons+=($!)
-mounts+=("$MNT")
-for _ in $(seq 200); do
-    grep -q "mounted on" "$d/afs.log" && mountpoint -q "$MNT" && break
-    sleep 0.02
-done
-mountpoint -q "$MNT" || { echo "cannot mount attestfs"; cat "$d/afs.log"; exit 1; }
+vt_afs_start "$MNT" "$d/afs.log" --platform "$plat" --key "default=$(printf '%032d' 0)" ||
+    { echo "cannot mount attestfs"; cat "$d/afs.log"; exit 1; }
 
 cp "$CLIENT" "$d/client"
 cp "$LIBDIR/libsecret_prov_attest.so" "$d/"
@@ -97,7 +73,7 @@ start_server() {
     env VERITEE_ROOT_CA="$plat/root_ca.der" VERITEE_COLLATERAL="$plat" RA_TLS_MRENCLAVE="$MRE" \
         RA_TLS_MRSIGNER="$MRS" RA_TLS_ISV_PROD_ID=7 RA_TLS_ISV_SVN=3 "${envs[@]}" \
         "$SERVER" "$PORT" "$d/pki/srv.crt" "$d/pki/srv.key" "$secret" "${args[@]}" 2>"$SLOG" &
-    daemons+=($!)
+    vt_track_daemon $!
     for _ in $(seq 250); do
         grep -q "listening on port" "$SLOG" && return 0
         sleep 0.02
