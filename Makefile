@@ -33,6 +33,8 @@ bench: deps
 	ninja -C $(BUILD)-release bench/quote_verify bench/ratls_handshake
 	$(BUILD)-release/bench/quote_verify tests/vectors
 	$(BUILD)-release/bench/ratls_handshake
+	ninja -C $(BUILD)-release bench/secretd src/secretd/veritee-secretd
+	$(BUILD)-release/bench/secretd $(BUILD)-release/src/secretd/veritee-secretd
 
 fuzz: deps
 	@ASAN_BUILD=$(ASAN_BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS:-300} scripts/fuzz

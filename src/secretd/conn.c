@@ -25,7 +25,11 @@
 
 #include "common/error.h"
 #include "log.h"
+#include "peer_slim.h"
 #include "worker.h"
+
+/* Largest read per callback once the handshake is done. */
+#define SD_READ_MAX 1024
 
 typedef enum { ST_HANDSHAKE, ST_REQUEST, ST_SENDING } conn_state_t;
 
@@ -204,11 +208,15 @@ static void handshake_done(sd_conn_t *c)
         return;
     }
     sd_identity_format(&res->quote, c->identity);
+    (void)sd_peer_slim(bufferevent_openssl_get_ssl(c->bev), c->rt->slim_der, c->rt->slim_len);
     event_free(c->deadline);
     c->deadline = NULL;
     c->state = ST_REQUEST;
     timeval_of(c->rt->cfg->idle_timeout_ms, &idle);
     bufferevent_set_timeouts(c->bev, &idle, &idle);
+    /* A request is at most VT_SECRETPROV_REQUEST_MAX bytes: an idle connection then holds
+       a small input buffer, not libevent's default 16 KiB read reservation. */
+    bufferevent_set_max_single_read(c->bev, SD_READ_MAX);
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)

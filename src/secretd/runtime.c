@@ -100,12 +100,17 @@ static int make_ssl_ctx(sd_runtime_t *rt)
     VT_GUARD_OSSL(SSL_CTX_check_private_key(rt->ssl_ctx), VT_E_INVALID_ARG,
                   "config: $.tls: the key in %s does not match the certificate in %s", c->tls_key,
                   c->tls_cert);
+    /* The placeholder that idle connections keep in place of the client's certificate. */
+    int len = i2d_X509(SSL_CTX_get0_certificate(rt->ssl_ctx), &rt->slim_der);
+    VT_ENSURE(len > 0, VT_E_CRYPTO, "tls: cannot encode the server certificate");
+    rt->slim_len = (size_t)len;
     return vt_ratls_ssl_ctx_configure(rt->ssl_ctx, &o);
 }
 
 static void runtime_free(sd_runtime_t *rt)
 {
     SSL_CTX_free(rt->ssl_ctx);
+    OPENSSL_free(rt->slim_der);
     vt_ratls_verifier_free(rt->rv);
     vt_policy_free(rt->policy);
     vt_verifier_free(rt->verifier);

@@ -28,6 +28,8 @@ typedef struct {
     vt_policy_t *policy;     /* owned: the permissive base policy (rules.h) */
     vt_ratls_verifier_t *rv; /* owned */
     SSL_CTX *ssl_ctx;        /* owned */
+    uint8_t *slim_der;       /* owned: the server certificate, DER (peer_slim.h) */
+    size_t slim_len;
 } sd_runtime_t;
 
 /* Builds a runtime from cfg (taken on success: the runtime frees it). One reference. */
