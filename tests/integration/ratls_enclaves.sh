@@ -154,4 +154,24 @@ run "$V" cert verify "$d/seen.pem" --collateral "$plat" --root "$plat/root_ca.de
 expect "another enclave's pin: exit 1" rc_is 1
 case_end
 
+case_begin "a TD's RA-TLS certificate: veritee ratls --provider tsm on attestfs's TD tree"
+h96=$(printf 'd%.0s' $(seq 96))
+printf '{"mrtd":"%s","td_attributes":"0000001000000000"}\n' "$h96" >"$d/td.json"
+mkdir -p "$d/tsm"
+vt_afs_start "$d/tdatt" "$d/tdafs.log" --platform "$plat" --tsm-mount "$d/tsm" \
+    --td-config "$d/td.json"
+expect "TD tree mounted" mountpoint -q "$d/tsm"
+run env VERITEE_TSM_DIR="$d/tsm/report" VERITEE_ATTESTATION_DIR=/nonexistent \
+    "$V" ratls --provider tsm "$d/td.pem" "$d/tdk.pem"
+expect "ratls exit 0" rc_is 0
+run "$V" cert verify "$d/td.pem" --collateral "$plat" --root "$plat/root_ca.der" \
+    --trust-simulated-root --mrtd "$h96" --json
+expect "cert verify exit 0" rc_is 0
+expect "a verified TDX quote with this MRTD, bound to the key" \
+    json_ok 'j["verified"] and j["tee"] == "tdx" and j["measurements"]["mrtd"] == "'"$h96"'"'
+run "$V" cert verify "$d/td.pem" --collateral "$plat" --root "$plat/root_ca.der" \
+    --trust-simulated-root --mrtd "$(printf 'e%.0s' $(seq 96))"
+expect "another MRTD pinned: exit 1" rc_is 1
+case_end
+
 finish
