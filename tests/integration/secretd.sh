@@ -86,11 +86,14 @@ start_sd() {
     return 1
 }
 
-# stop_sd: SIGTERM, wait; sets STOP_RC.
+# stop_sd: SIGTERM, wait; sets STOP_RC. A daemon that does not exit 0, or whose log has
+# a sanitizer report, is listed in STOP_FAILS (checked by the last case).
+STOP_FAILS=()
 stop_sd() {
     kill -TERM "$SD_PID" 2>/dev/null
     wait "$SD_PID"
     STOP_RC=$?
+    if ((STOP_RC != 0)) || grep -q "Sanitizer" "$SD_LOG"; then STOP_FAILS+=("$SD_LOG"); fi
 }
 
 # client PLATFORM ARGS...: runs secretd_client against the daemon (run: OUT/ERR/RC).
@@ -221,6 +224,24 @@ cp "$T/good.json" "$T/bad.json"
 bad_config "tampered sealed secret" \
     "config: \$.secrets.gen.sealed_file $T/gen.sealed: sealed secret \"gen\": authentication failed"
 cp "$T/gen.keep" "$T/gen.sealed"
+# A sealed file is bound to its secret's name and to the key.
+sed 's|"gen": {"generate": 32, "sealed_file": "gen.sealed"}|"gen2": {"generate": 32, "sealed_file": "gen.sealed"}|' \
+    "$T/good.json" >"$T/bad.json"
+bad_config "sealed secret of another name" \
+    "config: \$.secrets.gen2.sealed_file $T/gen.sealed: sealed secret \"gen2\": authentication failed"
+(umask 077 && openssl rand -hex 32 >"$T/seal.other")
+sed 's|"seal.key"|"seal.other"|' "$T/good.json" >"$T/bad.json"
+bad_config "sealed secret under another key" \
+    "config: \$.secrets.gen.sealed_file $T/gen.sealed: sealed secret \"gen\": authentication failed"
+sed 's|"generate": 32, "sealed_file": "gen.sealed"|"generate": 64, "sealed_file": "gen.sealed"|' \
+    "$T/good.json" >"$T/bad.json"
+bad_config "sealed secret of another size" \
+    "config: \$.secrets.gen: $T/gen.sealed holds 32 bytes, but \"generate\" asks for 64"
+head -c 31 /dev/urandom >"$T/seal.short"
+chmod 600 "$T/seal.short"
+sed 's|"seal.key"|"seal.short"|' "$T/good.json" >"$T/bad.json"
+bad_config "sealing key of 31 bytes" \
+    "config: \$.seal_key_file: $T/seal.short: 31 bytes, expected 32 bytes or 64 hex digits"
 sed 's|"tls": {"cert": "server.crt", "key": "server.key"}|"tls": {"cert": "server.crt", "key": "seal.key"}|' \
     "$T/good.json" >"$T/bad.json"
 bad_config "TLS key not a key" 'config: $.tls.key: cannot load the private key'
@@ -379,6 +400,7 @@ expect "in-flight request served" grep -q "^secret 6 " "$T/inflight.out"
 wait "$SD_PID"
 STOP_RC=$?
 expect "exit 0" test "$STOP_RC" -eq 0
+expect "no sanitizer report" eval '! grep -q Sanitizer "$SD_LOG"'
 expect "drain logged" log_has "SIGTERM: no new connections; draining 1 open connections"
 expect "stopped" log_has "veritee-secretd: stopped"
 case_end
@@ -449,6 +471,10 @@ sleep 0.3
 client up
 expect "served again" secret_is "$T/s4k.bin"
 stop_sd
+case_end
+
+case_begin "every daemon stopped by SIGTERM exited 0 with a clean log"
+expect "none failed: ${STOP_FAILS[*]:-}" test "${#STOP_FAILS[@]}" -eq 0
 case_end
 
 finish
