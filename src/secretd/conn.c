@@ -121,6 +121,16 @@ static void on_deadline(evutil_socket_t fd, short events, void *arg)
     conn_end(arg, "handshake-timeout", NULL);
 }
 
+/* The response is queued: from now on only a stalled write ends the connection early
+   (a client reading a large secret slowly but steadily is not idle). */
+static void start_sending(sd_conn_t *c)
+{
+    struct timeval idle;
+    timeval_of(c->rt->cfg->idle_timeout_ms, &idle);
+    c->state = ST_SENDING;
+    bufferevent_set_timeouts(c->bev, NULL, &idle);
+}
+
 static void refuse(sd_conn_t *c, bool is_named, const char *result)
 {
     uint8_t hdr[VT_SECRETPROV_RESPONSE_HEADER_LEN];
@@ -131,7 +141,7 @@ static void refuse(sd_conn_t *c, bool is_named, const char *result)
         conn_end(c, result, NULL); /* Gramine request: closed, nothing sent */
         return;
     }
-    c->state = ST_SENDING;
+    start_sending(c);
 }
 
 static void respond(sd_conn_t *c, const vt_secretprov_request_t *req)
@@ -162,7 +172,7 @@ static void respond(sd_conn_t *c, const vt_secretprov_request_t *req)
     }
     c->bytes = s->len;
     c->result = "ok";
-    c->state = ST_SENDING;
+    start_sending(c);
 }
 
 static void on_read(struct bufferevent *bev, void *arg)

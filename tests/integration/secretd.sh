@@ -358,9 +358,12 @@ expect "log" log_line_has "mrenclave=$E1" "result=idle-timeout"
 case_end
 
 case_begin "reload under load: no failed connection, new policy effective"
-"$CLIENT" --connect "127.0.0.1:$PORT" --ca "$T/server.crt" --platform "$T/up" --repeat 60 \
-    --quiet >"$T/loop.out" 2>&1 &
-loop=$!
+loops=()
+for i in 1 2 3; do
+    "$CLIENT" --connect "127.0.0.1:$PORT" --ca "$T/server.crt" --platform "$T/up" \
+        --repeat 40 --quiet >"$T/loop$i.out" 2>&1 &
+    loops+=($!)
+done
 sleep 0.5
 # New policy: the app's Gramine request now gets "text"; s4k is no longer given.
 config "$T/good.json" up '[{"name": "app2", "mrenclave": "'$E1'", "secrets": ["text", "gen"],
@@ -373,9 +376,10 @@ printf '{' >"$T/good.json"
 kill -HUP "$SD_PID"
 sleep 0.5
 cp "$T/good.keep" "$T/good.json"
-wait "$loop"
-loop_rc=$?
-expect "every looped connection succeeded" test "$loop_rc" -eq 0
+for i in 0 1 2; do
+    wait "${loops[$i]}"
+    expect "every connection of loop $((i + 1)) succeeded" test $? -eq 0
+done
 expect "reloaded" log_has "SIGHUP: configuration reloaded: generation 2, 1 rules, 6 secrets"
 expect "bad file refused" log_has "SIGHUP: reload refused, keeping generation 2: config:"
 client up
@@ -411,6 +415,43 @@ client up --name gen
 expect "same secret" stdout_has "secret 32 $GEN1"
 stop_sd
 expect "exit 0" test "$STOP_RC" -eq 0
+case_end
+
+case_begin "IPv4 and IPv6 listeners; a client that does not speak TLS is logged and closed"
+config "$T/v6.json" up "$RULES_MAIN"
+sed -i 's|"listen": \["127.0.0.1:0"\]|"listen": ["127.0.0.1:0", "[::1]:0"]|' "$T/v6.json"
+start_sd v6 "$T/v6.json"
+PORT6=$(sed -n 's|.*listening on \[::1\]:\([0-9]*\)$|\1|p' "$SD_LOG")
+expect "listening on [::1]" test -n "$PORT6"
+run "$CLIENT" --connect "[::1]:$PORT6" --ca "$T/server.crt" --platform "$T/up" --name s1b
+expect "served over IPv6" secret_is "$T/s1b.bin"
+expect "peer logged as IPv6" log_line_has "peer=[::1]:" "secret=s1b result=ok"
+client up
+expect "served over IPv4" secret_is "$T/s4k.bin"
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET / HTTP/1.0\r\n\r\n' >&3
+timeout 5 cat <&3 >/dev/null 2>&1
+exec 3<&-
+expect "plain HTTP: handshake failed" log_line_has "request=- secret=- result=handshake-failed"
+stop_sd
+case_end
+
+case_begin "collateral from a PCCS (veritee-pccs over HTTPS) instead of a bundle directory"
+"$VT_BUILD_DIR/src/pccs/veritee-pccs" --bundle "$T/up" --listen 127.0.0.1:0 \
+    --cert "$T/server.crt" --key "$T/server.key" --quiet 2>"$T/pccs.log" &
+pccs=$!
+SD_PIDS+=("$pccs")
+for _ in $(seq 50); do grep -q "listening on" "$T/pccs.log" && break; sleep 0.1; done
+PPORT=$(sed -n 's|.*listening on https://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$T/pccs.log")
+config "$T/pccs.json" up "$RULES_MAIN"
+sed -i 's|"collateral_dir": "[^"]*"|"pccs_url": "https://localhost:'"$PPORT"'", "pccs_ca_file": "server.crt"|' \
+    "$T/pccs.json"
+start_sd pccs "$T/pccs.json"
+client up --name s1b
+expect "served with PCCS collateral" secret_is "$T/s1b.bin"
+stop_sd
+kill -TERM "$pccs"
+wait "$pccs"
 case_end
 
 # ---- TCB statuses ----------------------------------------------------------------------
