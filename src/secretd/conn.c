@@ -70,6 +70,13 @@ static void conn_end(sd_conn_t *c, const char *result, const char *reason)
                   c->identity[0] ? c->identity : "-", c->request, c->secret[0] ? c->secret : "-",
                   result, c->bytes, reason ? " reason=\"" : "", reason ? q : "",
                   reason ? "\"" : "");
+    if (c->state == ST_HANDSHAKE && c->bev != NULL) {
+        /* Nothing this thread saw for the connection may outlive it (its SSL's address
+           could be reused by the next one). */
+        char unused[SD_IDENTITY_TEXT_MAX];
+        bool is_matched = false;
+        (void)sd_runtime_take_seen(bufferevent_openssl_get_ssl(c->bev), unused, &is_matched);
+    }
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
@@ -97,7 +104,8 @@ static void handshake_failed(sd_conn_t *c, short what)
     unsigned long err = bufferevent_get_openssl_error(c->bev);
     const char *reason = NULL;
 
-    if (sd_runtime_take_seen(c->identity, &is_matched) && !is_matched) {
+    SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+    if (sd_runtime_take_seen(ssl, c->identity, &is_matched) && !is_matched) {
         conn_end(c, "denied", "no rule accepts this identity and TCB status");
         return;
     }
@@ -212,7 +220,7 @@ static void handshake_done(sd_conn_t *c)
     bool is_matched = false;
     const vt_ratls_result_t *res = vt_ratls_ssl_get_result(bufferevent_openssl_get_ssl(c->bev));
 
-    (void)sd_runtime_take_seen(c->identity, &is_matched);
+    (void)sd_runtime_take_seen(bufferevent_openssl_get_ssl(c->bev), c->identity, &is_matched);
     if (res == NULL) {
         conn_end(c, "handshake-failed", "no verified RA-TLS result");
         return;

@@ -11,15 +11,28 @@
 
 #define ROOT_CA_MAX (64 * 1024)
 
+/* The TLS connection whose handshake this thread is running (set by the info callback
+   before each handshake message is processed, so it names the connection whose
+   certificate the measurement callback is looking at). */
+static _Thread_local const SSL *tl_handshaking;
+
 static _Thread_local struct {
     bool is_set;
     bool is_matched;
+    const SSL *ssl; /* the connection it was seen on; compared, never dereferenced */
     char identity[SD_IDENTITY_TEXT_MAX];
 } tl_seen;
 
-bool sd_runtime_take_seen(char identity[static SD_IDENTITY_TEXT_MAX], bool *is_matched)
+static void on_tls_info(const SSL *ssl, int where, int ret)
 {
-    if (!tl_seen.is_set) return false;
+    (void)ret;
+    if (where & SSL_CB_LOOP) tl_handshaking = ssl;
+}
+
+bool sd_runtime_take_seen(const SSL *ssl, char identity[static SD_IDENTITY_TEXT_MAX],
+                          bool *is_matched)
+{
+    if (!tl_seen.is_set || tl_seen.ssl != ssl) return false;
     snprintf(identity, SD_IDENTITY_TEXT_MAX, "%s", tl_seen.identity);
     *is_matched = tl_seen.is_matched;
     tl_seen.is_set = false;
@@ -34,6 +47,7 @@ static int on_measurement(void *ctx, const vt_verify_result_t *r)
 
     sd_identity_format(r, tl_seen.identity);
     tl_seen.is_matched = is_matched;
+    tl_seen.ssl = tl_handshaking;
     tl_seen.is_set = true;
     VT_ENSURE(is_matched, VT_E_POLICY, "secretd: no rule accepts this identity and TCB status");
     return 0;
@@ -93,6 +107,7 @@ static int make_ssl_ctx(sd_runtime_t *rt)
                                          SSL_OP_CIPHER_SERVER_PREFERENCE);
     /* 10,000 idle sessions must not hold 10,000 pairs of 16 KiB record buffers. */
     SSL_CTX_set_mode(rt->ssl_ctx, SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_info_callback(rt->ssl_ctx, on_tls_info);
     VT_GUARD_OSSL(SSL_CTX_use_certificate_chain_file(rt->ssl_ctx, c->tls_cert), VT_E_IO,
                   "config: $.tls.cert: cannot load the certificate chain %s", c->tls_cert);
     VT_GUARD_OSSL(SSL_CTX_use_PrivateKey_file(rt->ssl_ctx, c->tls_key, SSL_FILETYPE_PEM), VT_E_IO,

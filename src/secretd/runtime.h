@@ -8,7 +8,9 @@
  *
  * The RA-TLS measurement callback runs inside each handshake, on the worker thread
  * doing it: it applies the rules, and leaves the identity it saw in a thread-local slot
- * (sd_runtime_take_seen) so that the connection's log line can name a rejected client.
+ * (sd_runtime_take_seen), tagged with the connection it belongs to (an info callback
+ * tells which handshake the thread is in), so that the connection's log line can name a
+ * rejected client.
  */
 #ifndef VT_SECRETD_RUNTIME_H
 #define VT_SECRETD_RUNTIME_H
@@ -42,9 +44,10 @@ sd_runtime_t *sd_runtime_ref(sd_runtime_t *rt);
 void sd_runtime_unref(sd_runtime_t *rt);
 
 /*
- * The identity and verdict the measurement callback last saw on this thread, cleared
- * by the call. False if it saw nothing since the last call.
+ * The identity and verdict the measurement callback last saw on this thread, if it saw
+ * them in ssl's handshake; cleared by the call. False otherwise.
  */
-bool sd_runtime_take_seen(char identity[static SD_IDENTITY_TEXT_MAX], bool *is_matched);
+bool sd_runtime_take_seen(const SSL *ssl, char identity[static SD_IDENTITY_TEXT_MAX],
+                          bool *is_matched);
 
 #endif
