@@ -8,32 +8,19 @@
 # SECRET_PROVISION_SECRET_STRING, SET_KEY mode writes it to /dev/attestation/keys/NAME.
 # The daemon's rule names the client's MRENCLAVE; another identity gets nothing.
 source "$(dirname "$0")/cli_lib.sh"
+source "$(dirname "$0")/fuse_lib.sh"
+vt_require_fuse "Gramine client tests"
 
-AFS=${VT_ATTESTFS:-$VT_BUILD_DIR/src/attestfs/veritee-attestfs}
 SECRETD=$VT_BUILD_DIR/src/secretd/veritee-secretd
 CLIENT=$VT_BUILD_DIR/tests/integration/secretprov_client
 LIBDIR=$VT_BUILD_DIR/src/gramine_secretprov
-[[ $AFS == /* ]] || AFS=$PWD/$AFS
 [[ $SECRETD == /* ]] || SECRETD=$PWD/$SECRETD
 [[ $CLIENT == /* ]] || CLIENT=$PWD/$CLIENT
 [[ $LIBDIR == /* ]] || LIBDIR=$PWD/$LIBDIR
-if [[ $(id -u) -ne 0 || ! -c /dev/fuse ]] || ! command -v fusermount3 >/dev/null; then
-    echo "Gramine client tests need root, /dev/fuse and fusermount3: skipped"
-    exit 77
-fi
 
 d=$vt_tmp/g
 mkdir -p "$d"
 MNT=$d/mnt
-daemons=()
-cleanup() {
-    local p
-    for p in "${daemons[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${daemons[@]}"; do wait "$p" 2>/dev/null; done
-    if mountpoint -q "$MNT" 2>/dev/null; then fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT"; fi
-    rm -rf "$vt_tmp"
-}
-trap cleanup EXIT
 
 # The server's PKI: a CA (the client's SECRET_PROVISION_CA_CHAIN_PATH) and a certificate
 # for localhost.
@@ -50,14 +37,8 @@ openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreates
 # The simulated platform on attestfs, and the client signed as an enclave.
 plat=$d/plat
 "$VERITEE" sim init "$plat" >/dev/null || exit 1
-mkdir -p "$MNT"
-"$AFS" --foreground --platform "$plat" --mount "$MNT" 2>"$d/afs.log" &
-daemons+=($!)
-for _ in $(seq 200); do
-    grep -q "mounted on" "$d/afs.log" && mountpoint -q "$MNT" && break
-    sleep 0.02
-done
-mountpoint -q "$MNT" || { echo "cannot mount attestfs"; cat "$d/afs.log"; exit 1; }
+vt_afs_start "$MNT" "$d/afs.log" --platform "$plat" ||
+    { echo "cannot mount attestfs"; cat "$d/afs.log"; exit 1; }
 cp "$CLIENT" "$d/client"
 cp "$LIBDIR/libsecret_prov_attest.so" "$d/"
 "$VERITEE" sim sign --gen-key "$d/signer.pem" >/dev/null || exit 1
@@ -89,7 +70,7 @@ start_sd() {
     SD_LOG=$d/sd.$RANDOM.log
     "$SECRETD" --config "$d/sd.json" 2>"$SD_LOG" &
     SD_PID=$!
-    daemons+=("$SD_PID")
+    vt_track_daemon "$SD_PID"
     PORT=""
     for _ in $(seq 100); do
         grep -q "ready:" "$SD_LOG" && break
