@@ -10,10 +10,13 @@
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <jansson.h>
+#include <malloc.h>
 #include <event2/thread.h>
 #include <openssl/crypto.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -104,6 +107,18 @@ static size_t worker_count(const sd_config_t *c)
     return n < 1 ? 1 : n > SD_WORKERS_MAX ? SD_WORKERS_MAX : (size_t)n;
 }
 
+/*
+ * Inline secrets pass through jansson's strings when the configuration is parsed:
+ * everything jansson frees is wiped first (its free function gets no size, so the
+ * allocator's usable size is used).
+ */
+static void json_wiping_free(void *p)
+{
+    if (p == NULL) return;
+    OPENSSL_cleanse(p, malloc_usable_size(p));
+    free(p);
+}
+
 /* Room for many idle connections: the soft descriptor limit goes up to the hard one. */
 static void raise_nofile(void)
 {
@@ -191,6 +206,7 @@ int main(int argc, char **argv)
     }
     /* A client that vanishes mid-write must not kill the service. */
     signal(SIGPIPE, SIG_IGN);
+    json_set_alloc_funcs(malloc, json_wiping_free);
     raise_nofile();
     if (evthread_use_pthreads() != 0) {
         fprintf(stderr, "veritee-secretd: libevent has no thread support\n");
