@@ -177,9 +177,12 @@ int vt_ratls_create_with(vt_ratls_evidence_fn evidence, void *ctx,
     exts_values_t v = {0};
     EVP_PKEY *k = NULL;
 
-    VT_TRY_ENSURE(o->not_before >= 0 && o->not_after >= 0 &&
-                      (o->not_before == 0 || o->not_after == 0 || o->not_before < o->not_after),
-                  VT_E_INVALID_ARG, "ratls: invalid validity period");
+    /* Compared as they will be written: a default on one side counts too. */
+    vt_time_t nb = o->not_before ? o->not_before : DEFAULT_NOT_BEFORE;
+    vt_time_t na = o->not_after ? o->not_after : DEFAULT_NOT_AFTER;
+    VT_TRY_ENSURE(o->not_before >= 0 && o->not_after >= 0 && nb < na, VT_E_INVALID_ARG,
+                  "ratls: invalid validity period (not before %lld, not after %lld)", (long long)nb,
+                  (long long)na);
     VT_TRY(make_key(o->key_type, &k));
     VT_TRY(make_values(evidence, ctx, o, k, &v));
     VT_TRY(build_cert(k, o, &v, cert));

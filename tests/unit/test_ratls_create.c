@@ -270,6 +270,14 @@ static void source_errors(void **state)
     vt_ratls_create_options_t backwards = {.not_before = 2000000000, .not_after = 1000000000};
     vt_assert_rc(vt_ratls_create_with(vt_ratls_source_evidence, &src, &backwards, &key, &cert),
                  VT_E_INVALID_ARG);
+    /* Backwards against a default: a not-before after 2030 with the default not-after,
+       a not-after before 2001 with the default not-before. */
+    vt_ratls_create_options_t after_default = {.not_before = 2000000000};
+    vt_assert_rc(vt_ratls_create_with(vt_ratls_source_evidence, &src, &after_default, &key, &cert),
+                 VT_E_INVALID_ARG);
+    vt_ratls_create_options_t before_default = {.not_after = 900000000};
+    vt_assert_rc(vt_ratls_create_with(vt_ratls_source_evidence, &src, &before_default, &key, &cert),
+                 VT_E_INVALID_ARG);
     assert_null(key);
     assert_null(cert);
     vt_ratls_source_cleanup(&src);
