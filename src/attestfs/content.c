@@ -25,21 +25,40 @@ void vt_afs_handle_free(vt_afs_handle_t *h)
     if (h == NULL) return;
     if (h->buf != NULL) OPENSSL_cleanse(h->buf, h->len);
     free(h->buf);
+    pthread_mutex_destroy(&h->lock);
     free(h);
 }
 
-/* Replaces the handle's content with a copy of data. */
+/* Replaces the handle's content with a copy of data, under the handle's lock. */
 static int set_content(vt_afs_handle_t *h, const uint8_t *data, size_t len)
 {
     uint8_t *copy = malloc(len > 0 ? len : 1);
 
     VT_ENSURE(copy != NULL, VT_E_NOMEM, "out of memory copying %zu bytes", len);
     if (len > 0) memcpy(copy, data, len); /* vt-lint: allow (copy has len bytes) */
-    if (h->buf != NULL) OPENSSL_cleanse(h->buf, h->len);
-    free(h->buf);
+    pthread_mutex_lock(&h->lock);
+    uint8_t *old = h->buf;
+    size_t old_len = h->len;
     h->buf = copy;
     h->len = len;
+    pthread_mutex_unlock(&h->lock);
+    if (old != NULL) OPENSSL_cleanse(old, old_len);
+    free(old);
     return 0;
+}
+
+int vt_afs_content_read(vt_afs_handle_t *h, char *buf, size_t size, off_t off)
+{
+    size_t n = 0;
+
+    if (off < 0) return -EINVAL;
+    pthread_mutex_lock(&h->lock);
+    if ((uint64_t)off < h->len) {
+        n = h->len - (size_t)off < size ? h->len - (size_t)off : size;
+        memcpy(buf, h->buf + off, n); /* vt-lint: allow (n <= len - off) */
+    }
+    pthread_mutex_unlock(&h->lock);
+    return (int)n;
 }
 
 /* Logs with the file's path in the tree ("quote", "keys/default"). */
@@ -153,6 +172,10 @@ int vt_afs_content_open(vt_afs_t *afs, pid_t tid, const vt_afs_node_t *node, vt_
     int rc = 0;
 
     if (h == NULL) return -ENOMEM;
+    if (pthread_mutex_init(&h->lock, NULL) != 0) {
+        free(h);
+        return -ENOMEM;
+    }
     h->node = *node;
     if (node->kind == VT_AFS_NODE_TYPE) {
         const char *t = afs->is_attestation_none ? "none" : "dcap";

@@ -133,14 +133,8 @@ static vt_afs_handle_t *handle(const struct fuse_file_info *fi)
 
 static int afs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
-    vt_afs_handle_t *h = handle(fi);
-
     (void)path;
-    if (off < 0) return -EINVAL;
-    if ((size_t)off >= h->len) return 0;
-    size_t n = h->len - (size_t)off < size ? h->len - (size_t)off : size;
-    memcpy(buf, h->buf + off, n); /* vt-lint: allow (n <= len - off) */
-    return (int)n;
+    return vt_afs_content_read(handle(fi), buf, size, off);
 }
 
 static int afs_write(const char *path, const char *buf, size_t size, off_t off,

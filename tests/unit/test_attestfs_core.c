@@ -3,12 +3,14 @@
  * Tests of the attestfs pieces that need no mount (src/attestfs/): the --key parser,
  * the per-process state table (isolation, padding, sweep, cap, execve and pid reuse),
  * the /proc and environment parsers (text a client process controls), caller
- * resolution on this process, and the tree's lookups. The mounted daemon is tested by
+ * resolution on this process, the tree's lookups, and one handle read and written by two
+ * threads at once (what FUSE workers do). The mounted daemon is tested by
  * tests/integration/attestfs.sh.
  */
 #define _GNU_SOURCE
 #include "test_util.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "caller.h"
+#include "content.h"
 #include "keyring.h"
 #include "mountpoint.h"
 #include "nodes.h"
@@ -490,13 +493,84 @@ static void test_mountpoint(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* ---- one handle, two threads ------------------------------------------------------ */
+
+#define RACE_ROUNDS 4000
+
+typedef struct {
+    vt_afs_t *afs;
+    vt_afs_handle_t *h;
+    volatile bool is_done;
+    int failures;
+} race_t;
+
+/* Writes 64 bytes of 'A' and 8 bytes of 'b' in turn, as one process of the handle. */
+static void *race_writer(void *p)
+{
+    race_t *r = p;
+    uint8_t big[64], small[8];
+    pid_t tid = gettid();
+
+    memset(big, 'A', sizeof(big));
+    memset(small, 'b', sizeof(small));
+    for (int i = 0; i < RACE_ROUNDS; i++) {
+        bool is_big = i % 2 == 0;
+        size_t len = is_big ? sizeof(big) : sizeof(small);
+        if (vt_afs_content_write(r->afs, tid, r->h, is_big ? big : small, len) != (int)len)
+            r->failures++;
+    }
+    r->is_done = true;
+    return NULL;
+}
+
+/* A read sees one whole value, never a mix of the old and the new (nor freed memory). */
+static void test_handle_race(void **state)
+{
+    vt_afs_keyring_t k;
+    vt_afs_t afs = {0};
+    vt_afs_node_t node;
+    race_t r = {.afs = &afs};
+    pthread_t th;
+    char buf[128];
+    int reads = 0;
+
+    (void)state;
+    vt_afs_keyring_init(&k);
+    afs.keys = &k;
+    vt_assert_ok(vt_afs_state_init(&afs.state, 4, &k));
+    assert_true(vt_afs_node_lookup("/user_report_data", &k, false, &node));
+    assert_int_equal(vt_afs_content_open(&afs, gettid(), &node, &r.h), 0);
+    assert_int_equal(vt_afs_content_read(r.h, buf, sizeof(buf), 0), 0);
+    assert_int_equal(vt_afs_content_read(r.h, buf, sizeof(buf), -1), -EINVAL);
+    assert_int_equal(pthread_create(&th, NULL, race_writer, &r), 0);
+    while (!r.is_done) {
+        int n = vt_afs_content_read(r.h, buf, sizeof(buf), 0);
+        char want = n == 64 ? 'A' : 'b';
+        assert_true(n == 0 || n == 64 || n == 8);
+        for (int i = 0; i < n; i++) assert_int_equal(buf[i], want);
+        /* From an offset: the tail of the same value. */
+        n = vt_afs_content_read(r.h, buf, 4, 60);
+        assert_true(n == 0 || n == 4);
+        for (int i = 0; i < n; i++) assert_int_equal(buf[i], 'A');
+        reads++;
+    }
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(r.failures, 0);
+    assert_true(reads > 0);
+    assert_int_equal(vt_afs_content_read(r.h, buf, sizeof(buf), 0), 8);
+    vt_afs_handle_free(r.h);
+    vt_afs_state_cleanup(&afs.state);
+    vt_afs_keyring_cleanup(&k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_keyring),    cmocka_unit_test(test_state),
-        cmocka_unit_test(test_parse_tgid), cmocka_unit_test(test_parse_start_time),
-        cmocka_unit_test(test_environ),    cmocka_unit_test(test_caller),
-        cmocka_unit_test(test_nodes),      cmocka_unit_test(test_mountpoint),
+        cmocka_unit_test(test_keyring),     cmocka_unit_test(test_state),
+        cmocka_unit_test(test_parse_tgid),  cmocka_unit_test(test_parse_start_time),
+        cmocka_unit_test(test_environ),     cmocka_unit_test(test_caller),
+        cmocka_unit_test(test_nodes),       cmocka_unit_test(test_mountpoint),
+        cmocka_unit_test(test_handle_race),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
