@@ -137,15 +137,28 @@ static int bind_cmw(const ctx_t *c, const uint8_t *val, size_t len, quote_t *out
     return bind_raw(c, inner, inner_len, "cmw quote (hash of the key)", out);
 }
 
-/* Same report body except REPORTDATA. */
+/* The report body's length for a parsed quote's body type. */
+static size_t body_len_of(const vt_quote_t *q)
+{
+    if (q->body_type == VT_BODY_SGX) return VT_SGX_REPORT_BODY_LEN;
+    return q->body_type == VT_BODY_TD15 ? VT_TD15_REPORT_BODY_LEN : VT_TD10_REPORT_BODY_LEN;
+}
+
+/*
+ * Same report body except REPORTDATA. The body is the end of the signed region: v3/v4
+ * put it right after the header, v5 after a 6-byte body type and size.
+ */
 static int same_identity(const quote_t *a, const quote_t *b)
 {
     VT_ENSURE(a->q.tee == b->q.tee && a->q.body_type == b->q.body_type &&
-                  a->q.signed_len == b->q.signed_len,
+                  a->q.header.version == b->q.header.version && a->q.signed_len == b->q.signed_len,
               VT_E_REPORT_DATA, "ratls: the legacy quote is of another tee or body type");
-    const uint8_t *x = a->q.signed_data + VT_QUOTE_HEADER_LEN;
-    const uint8_t *y = b->q.signed_data + VT_QUOTE_HEADER_LEN;
-    size_t body = a->q.signed_len - VT_QUOTE_HEADER_LEN;
+    size_t body = body_len_of(&a->q);
+    VT_ENSURE(a->q.signed_len >= VT_QUOTE_HEADER_LEN + body, VT_E_INTERNAL,
+              "ratls: signed region of %zu bytes cannot hold a report body of %zu", a->q.signed_len,
+              body);
+    const uint8_t *x = a->q.signed_data + a->q.signed_len - body;
+    const uint8_t *y = b->q.signed_data + b->q.signed_len - body;
     size_t rd = a->q.body_type == VT_BODY_SGX ? SGX_REPORT_DATA_OFF : TD_REPORT_DATA_OFF;
     size_t tail = rd + VT_REPORT_DATA_LEN;
     VT_ENSURE(CRYPTO_memcmp(x, y, rd) == 0 && CRYPTO_memcmp(x + tail, y + tail, body - tail) == 0,
