@@ -155,7 +155,8 @@ bool vt_gramine_verifier_has_source(void);
  * Everything ra_tls_verify_callback_extended_der does, with the verifier and the
  * measurement callback given: parses the certificate (DER, or NUL-terminated PEM), fills
  * results (optional) and returns 0 or the mbedTLS code Gramine returns for the failure.
- * at is the verification time (VT_TIME_NOW in the library).
+ * at is the verification time (VT_TIME_NOW in the library). The thread's OpenSSL error
+ * queue is left as it was found.
  */
 int vt_gramine_verify(vt_ratls_verifier_t *rv, verify_measurements_cb_t cb, const uint8_t *crt,
                       size_t crt_size, vt_time_t at,

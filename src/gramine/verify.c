@@ -33,6 +33,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -197,8 +198,8 @@ static int appraise(verify_measurements_cb_t cb, const vt_verify_result_t *r,
     return 0;
 }
 
-int vt_gramine_verify(vt_ratls_verifier_t *rv, verify_measurements_cb_t cb, const uint8_t *crt,
-                      size_t crt_size, vt_time_t at, struct ra_tls_verify_callback_results *res)
+static int verify(vt_ratls_verifier_t *rv, verify_measurements_cb_t cb, const uint8_t *crt,
+                  size_t crt_size, vt_time_t at, struct ra_tls_verify_callback_results *res)
 {
     uint8_t *der = NULL;
     size_t len = 0;
@@ -251,5 +252,19 @@ out:
     vt_ratls_result_cleanup(&r);
     X509_free(x);
     OPENSSL_free(der);
+    return ret;
+}
+
+/*
+ * The caller's thread gets its OpenSSL error queue back as it was: what the parsers push
+ * for a bad certificate (d2i, PEM) is already reported on stderr and by the return code,
+ * and left behind it would fail the application's next SSL_get_error.
+ */
+int vt_gramine_verify(vt_ratls_verifier_t *rv, verify_measurements_cb_t cb, const uint8_t *crt,
+                      size_t crt_size, vt_time_t at, struct ra_tls_verify_callback_results *res)
+{
+    ERR_set_mark();
+    int ret = verify(rv, cb, crt, crt_size, at, res);
+    ERR_pop_to_mark();
     return ret;
 }

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -67,8 +68,9 @@ typedef struct {
     int cb_calls;
     uint8_t cb_args[68]; /* mrenclave, mrsigner, isv_prod_id, isv_svn as passed */
     int thread_failures;
-    int child_error; /* dlopen/dlvsym failed */
-    char err[16384]; /* the child's stderr */
+    int child_error;          /* dlopen/dlvsym failed */
+    unsigned long ossl_error; /* the OpenSSL error queue of the child's thread afterwards */
+    char err[16384];          /* the child's stderr */
 } outcome_t;
 
 typedef struct {
@@ -203,6 +205,7 @@ static void child(const run_t *o, uint8_t *crt, size_t len)
     g_out->ret = verify(crt, len, o->null_results ? NULL : &g_out->res);
     if (o->repeat) g_out->ret2 = verify(crt, len, &g_out->res);
     if (o->deprecated_too) g_out->ret2 = old(crt, len);
+    g_out->ossl_error = ERR_peek_error();
     _exit(0);
 }
 
@@ -240,6 +243,12 @@ static void run_verify(const run_t *o, const uint8_t *crt, size_t len, outcome_t
     close(errfd);
     unlink(errpath);
     assert_int_equal(out->child_error, 0);
+    /* Accepted or not, a verification leaves no OpenSSL errors behind in the caller's
+       thread (an application's next SSL_get_error would see them). */
+    if (out->ossl_error != 0)
+        print_error("OpenSSL error left in the queue: %s\n",
+                    ERR_error_string(out->ossl_error, NULL));
+    assert_int_equal(out->ossl_error, 0);
 }
 
 static bool err_has(const outcome_t *o, const char *s)
