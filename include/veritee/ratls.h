@@ -182,6 +182,7 @@ VT_API VT_MUST_CHECK VT_NONNULL(1) int vt_ratls_verifier_set_cache(vt_ratls_veri
  *          result is filled as far as verification got (result->quote as returned by
  *          the quote verifier); vt_last_error() names the step, e.g. "ratls: tcg
  *          evidence quote: enclave attribute INIT is clear".
+ * The thread's OpenSSL error queue is left as it was found.
  * Thread safety: any number of threads may verify with one configured verifier.
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 5) int vt_ratls_verify_der(vt_ratls_verifier_t *rv,

@@ -10,6 +10,7 @@
  * counterpart (UpToDate and SWHardeningNeeded -> OutOfDate, the ConfigurationNeeded
  * statuses -> OutOfDateConfigurationNeeded), so the policy must accept both.
  */
+#include <openssl/err.h>
 #include <openssl/x509.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -180,6 +181,9 @@ int vt_ratls_verify_der(vt_ratls_verifier_t *rv, const uint8_t *der, size_t len,
     X509 *cert = NULL;
     vt_ratls_verified_t ver = {0};
 
+    /* What OpenSSL's decoders push for a bad certificate or extension (e.g. the CMW
+       OCTET STRING) is in the detail already; the caller's queue is left as it was. */
+    ERR_set_mark();
     *result = (vt_ratls_result_t){0};
     if (at == VT_TIME_NOW) at = vt_time_now();
     vt_sha256(der, len, result->cert_sha256);
@@ -193,5 +197,6 @@ out:
     ver.primary = (vt_verify_result_t){0};
     vt_ratls_verified_cleanup(&ver);
     X509_free(cert);
+    ERR_pop_to_mark();
     return rc;
 }

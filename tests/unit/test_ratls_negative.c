@@ -9,6 +9,7 @@
  */
 #include "test_util.h"
 
+#include <openssl/err.h>
 #include <openssl/rsa.h>
 #include <string.h>
 
@@ -45,6 +46,10 @@ static int verify_at(const vt_ratls_fixture_t *f, vt_policy_t *p, const uint8_t 
     }
     vt_assert_ok(vt_ratls_verifier_new(f->verifier, p, &rv));
     int rc = vt_ratls_verify_der(rv, der, len, at, &r);
+    /* Accepted or not, nothing is left in the thread's OpenSSL error queue. */
+    unsigned long e = ERR_peek_error();
+    if (e != 0) print_error("OpenSSL error left in the queue: %s\n", ERR_error_string(e, NULL));
+    assert_int_equal(e, 0);
     vt_ratls_verifier_free(rv);
     vt_policy_free(own);
     if (out)
