@@ -104,8 +104,13 @@ static void *conn_main(void *arg)
     vt_secretprov_session_set_timeout(s, timeout);
     vt_error_clear();
     if (SSL_accept(s->ssl) == 1) {
-        /* A failed close_notify changes nothing: the connection ends either way. */
-        if (o->handler(o->ctx, s) == 0 && vt_secretprov_session_shutdown(s) < 0) ERR_clear_error();
+        /* A failed close_notify changes nothing: the connection ends either way. If the
+           handler sent it already (Gramine's f_cb may call secret_provision_close), a
+           second SSL_shutdown would wait for the client's close_notify, with no timeout
+           after Gramine's f_cb, and hold this thread for as long as the client likes. */
+        if (o->handler(o->ctx, s) == 0 && !(SSL_get_shutdown(s->ssl) & SSL_SENT_SHUTDOWN) &&
+            vt_secretprov_session_shutdown(s) < 0)
+            ERR_clear_error();
     } else if (o->on_reject != NULL) {
         o->on_reject(o->ctx, s);
     }

@@ -24,8 +24,8 @@
 /*
  * Runs in the connection's thread after a successful handshake. The session is freed
  * after it returns; the handler must not free it. Returns 0 to end the session with
- * close_notify, negative to drop the connection without it (Gramine's answer to a bad
- * request).
+ * close_notify (unless the handler sent it already), negative to drop the connection
+ * without it (Gramine's answer to a bad request).
  */
 typedef int (*vt_secretprov_handler_fn)(void *ctx, vt_secretprov_session_t *s);
 

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/x509v3.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -87,6 +88,11 @@ static int handler(void *ctx, vt_secretprov_session_t *s)
         rc = vt_secretprov_session_send_secret(s, gramine_secret, sizeof(gramine_secret));
     } else if (strcmp(req.name, "alpha") == 0) {
         rc = vt_secretprov_session_send_secret(s, (const uint8_t *)"A", 1);
+    } else if (strcmp(req.name, "closing") == 0) {
+        /* As a Gramine f_cb that calls secret_provision_close before it returns. */
+        rc = vt_secretprov_session_send_secret(s, (const uint8_t *)"C", 1);
+        if (rc == 0) rc = vt_secretprov_session_shutdown(s);
+        return rc;
     } else if (strcmp(req.name, "big") == 0) {
         size_t n = 300 * 1024;
         uint8_t *big = malloc(n);
@@ -303,6 +309,26 @@ static int raw_connect(void)
     return fd;
 }
 
+/* A handler that sent close_notify itself: the server's thread then closes the
+   connection at once; it does not wait (here up to the 2 s timeout) for the client's
+   close_notify, which this client never sends. */
+static void handler_closed_session_ends_at_once(void **state)
+{
+    (void)state;
+    vt_secretprov_session_t *s = NULL;
+    vt_secretprov_stage_t stage;
+    vt_assert_ok(start(servers, ca_path, client_key, client_cert, "closing", &s, &stage));
+    assert_int_equal(s->secret[0], 'C');
+    uint8_t b;
+    vt_assert_rc(vt_secretprov_session_read(s, &b, 1), VT_E_NETWORK); /* close_notify */
+    struct pollfd p = {.fd = s->fd, .events = POLLIN};
+    double t0 = now_s();
+    assert_int_equal(poll(&p, 1, 5000), 1);
+    assert_int_equal(recv(s->fd, &b, 1, 0), 0); /* the server closed the socket */
+    assert_true(now_s() - t0 < 1.0);
+    vt_secretprov_session_free(s);
+}
+
 /* Stalled clients hold a thread each for at most the handshake timeout (2 s here) and
    never delay another client while a thread is free. */
 static void stalled_clients_block_nobody(void **state)
@@ -379,6 +405,7 @@ int main(void)
         cmocka_unit_test(another_identity_is_rejected_by_the_server),
         cmocka_unit_test(the_client_checks_the_server),
         cmocka_unit_test(connection_errors),
+        cmocka_unit_test(handler_closed_session_ends_at_once),
         cmocka_unit_test(stalled_clients_block_nobody),
         cmocka_unit_test(the_connection_cap_and_the_timeout),
         cmocka_unit_test(bad_request_is_dropped),
