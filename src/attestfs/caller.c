@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -88,14 +89,57 @@ int vt_afs_proc_parse_tgid(const char *status, pid_t *tgid)
     return 0;
 }
 
-static int read_tgid(pid_t tid, pid_t *tgid)
+/* The numbers of the line "\nNAME:" up to its newline, at most cap of them. */
+static int parse_id_line(const char *status, const char *name, uint32_t *ids, size_t cap,
+                         size_t *count)
+{
+    const char *p = strstr(status, name);
+    size_t n = 0;
+
+    VT_ENSURE(p != NULL, VT_E_MALFORMED, MOD ": status: no%s line", name);
+    p += strlen(name);
+    for (;;) {
+        uint64_t v = 0;
+        const char *end = NULL;
+        while (*p == '\t' || *p == ' ') p++;
+        if (*p == '\n') break;
+        VT_ENSURE(n < cap, cap == VT_AFS_GROUPS_MAX ? VT_E_TOO_LARGE : VT_E_MALFORMED,
+                  MOD ": status:%s more than %zu numbers", name, cap);
+        VT_GUARD(parse_u64(p, name + 1, &v, &end));
+        VT_ENSURE(v < UINT32_MAX && (*end == '\t' || *end == ' ' || *end == '\n'), VT_E_MALFORMED,
+                  MOD ": status: bad%s line", name);
+        ids[n++] = (uint32_t)v;
+        p = end;
+    }
+    *count = n;
+    return 0;
+}
+
+int vt_afs_proc_parse_creds(const char *status, vt_afs_creds_t *out)
+{
+    uint32_t uids[4], gids[4], groups[VT_AFS_GROUPS_MAX];
+    size_t nu = 0, ng = 0, count = 0;
+
+    VT_GUARD(parse_id_line(status, "\nUid:", uids, 4, &nu));
+    VT_GUARD(parse_id_line(status, "\nGid:", gids, 4, &ng));
+    VT_ENSURE(nu == 4 && ng == 4, VT_E_MALFORMED, MOD ": status: Uid/Gid without four ids");
+    VT_GUARD(parse_id_line(status, "\nGroups:", groups, VT_AFS_GROUPS_MAX, &count));
+    out->fsuid = (uid_t)uids[3];
+    out->fsgid = (gid_t)gids[3];
+    out->group_count = count;
+    for (size_t i = 0; i < count; i++) out->groups[i] = (gid_t)groups[i];
+    return 0;
+}
+
+static int read_status(pid_t tid, pid_t *tgid, vt_afs_creds_t *creds)
 {
     char path[64], buf[STATUS_MAX];
     size_t len = 0;
 
     snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
     VT_GUARD(read_at(AT_FDCWD, path, buf, sizeof(buf), &len, NULL));
-    return vt_afs_proc_parse_tgid(buf, tgid);
+    VT_GUARD(vt_afs_proc_parse_tgid(buf, tgid));
+    return vt_afs_proc_parse_creds(buf, creds);
 }
 
 int vt_afs_proc_parse_start_time(const char *stat, size_t len, uint64_t *start)
@@ -151,7 +195,7 @@ int vt_afs_caller_open(pid_t tid, vt_afs_caller_t *c)
     struct stat st;
 
     VT_TRY_ENSURE(tid > 0, VT_E_NOT_FOUND, MOD ": no pid (a request from another pid namespace?)");
-    VT_TRY(read_tgid(tid, &n.key.tgid));
+    VT_TRY(read_status(tid, &n.key.tgid, &n.creds));
     VT_TRY(open_proc(n.key.tgid, &n.proc_fd));
     VT_TRY(read_start_time(n.proc_fd, &n.key.start_time));
     if (fstatat(n.proc_fd, "exe", &st, 0) == 0) {
@@ -291,6 +335,50 @@ static void leave_cwd(void)
     }
 }
 
+/*
+ * File access as the caller: the raw system calls change this thread's file-system
+ * ids and groups only (glibc's setgroups would change every thread's). A file-system
+ * uid other than 0 also drops the capabilities that bypass file permissions.
+ */
+typedef struct {
+    uid_t fsuid;
+    gid_t fsgid;
+    int group_count;
+    gid_t groups[VT_AFS_GROUPS_MAX];
+} saved_creds_t;
+
+static bool set_fs_ids(uid_t uid, gid_t gid, size_t count, const gid_t *groups)
+{
+    if (syscall(SYS_setgroups, count, groups) != 0) return false;
+    syscall(SYS_setfsgid, gid);
+    syscall(SYS_setfsuid, uid);
+    /* setfsuid/setfsgid report no error: read the ids back (-1 changes nothing). */
+    return (gid_t)syscall(SYS_setfsgid, (gid_t)-1) == gid &&
+           (uid_t)syscall(SYS_setfsuid, (uid_t)-1) == uid;
+}
+
+static int become(const vt_afs_creds_t *c, saved_creds_t *saved)
+{
+    saved->fsuid = (uid_t)syscall(SYS_setfsuid, (uid_t)-1);
+    saved->fsgid = (gid_t)syscall(SYS_setfsgid, (gid_t)-1);
+    saved->group_count = getgroups(VT_AFS_GROUPS_MAX, saved->groups);
+    VT_ENSURE(saved->group_count >= 0, VT_E_INTERNAL, MOD ": getgroups: %s", strerror(errno));
+    if (set_fs_ids(c->fsuid, c->fsgid, c->group_count, c->groups)) return 0;
+    int err = errno;
+    (void)set_fs_ids(saved->fsuid, saved->fsgid, (size_t)saved->group_count, saved->groups);
+    VT_BAIL(VT_E_INTERNAL, MOD ": cannot take its file-system ids (uid %u): %s", (unsigned)c->fsuid,
+            strerror(err));
+}
+
+/*
+ * Back to the daemon's ids. Should that ever fail, the thread fails closed: the next
+ * request's /proc reads are refused, and become() sets every id again anyway.
+ */
+static bool unbecome(const saved_creds_t *saved)
+{
+    return set_fs_ids(saved->fsuid, saved->fsgid, (size_t)saved->group_count, saved->groups);
+}
+
 int vt_afs_caller_identity(const vt_afs_caller_t *c, vt_sgx_report_body_t *id)
 {
     int rc = VT_E_INTERNAL;
@@ -298,12 +386,13 @@ int vt_afs_caller_identity(const vt_afs_caller_t *c, vt_sgx_report_body_t *id)
     uint8_t *sig = NULL;
     size_t sig_len = 0;
     int exe = -1;
-    bool is_in_cwd = false;
+    bool is_in_cwd = false, has_caller_ids = false;
     struct stat st;
     vt_sgx_report_body_t body;
+    saved_creds_t saved;
 
     VT_TRY(read_sig_path(c, path));
-    VT_TRY(read_sig(path, &sig, &sig_len));
+    /* The executable and the directory through /proc need the daemon's rights. */
     exe = openat(c->proc_fd, "exe", O_RDONLY | O_CLOEXEC);
     VT_TRY_ENSURE(exe >= 0, VT_E_IO, MOD ": its executable: %s", strerror(errno));
     /* The state key names this image; an execve since the request began changes it. */
@@ -312,11 +401,17 @@ int vt_afs_caller_identity(const vt_afs_caller_t *c, vt_sgx_report_body_t *id)
                   VT_E_IO, MOD ": its executable changed during the request");
     VT_TRY(enter_cwd(c));
     is_in_cwd = true;
+    VT_TRY(become(&c->creds, &saved));
+    has_caller_ids = true;
+    VT_TRY(read_sig(path, &sig, &sig_len));
     rc = vt_sim_identity_verify(sig, sig_len, exe, &body);
     if (rc < 0) VT_TRY(vt_error_wrap(rc, "identity (sig %s)", path));
     *id = body;
     rc = 0;
 out:
+    if (has_caller_ids && !unbecome(&saved) && rc == 0)
+        rc = vt_error_set(VT_E_INTERNAL, __FILE__, __LINE__,
+                          MOD ": cannot restore the daemon's file-system ids");
     if (is_in_cwd) leave_cwd();
     if (exe >= 0) close(exe);
     free(sig);

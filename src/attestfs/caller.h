@@ -28,9 +28,21 @@ typedef struct {
     uint64_t exe_ino;
 } vt_afs_proc_key_t;
 
+/* Supplementary groups kept of a caller; one in more groups is refused. */
+#define VT_AFS_GROUPS_MAX 256
+
+/* The file-system credentials of the calling thread (/proc/<tid>/status). */
+typedef struct {
+    uid_t fsuid;
+    gid_t fsgid;
+    size_t group_count;
+    gid_t groups[VT_AFS_GROUPS_MAX];
+} vt_afs_creds_t;
+
 typedef struct {
     pid_t tid;
     vt_afs_proc_key_t key;
+    vt_afs_creds_t creds;
     int proc_fd; /* owned: /proc/<tgid>, -1 when closed */
 } vt_afs_caller_t;
 
@@ -51,7 +63,10 @@ bool vt_afs_proc_is_alive(const vt_afs_proc_key_t *key);
  * of at most VT_SIM_SIG_MAX bytes), and runs vt_sim_identity_verify on the caller's
  * /proc/<tgid>/exe, with relative trusted-file paths resolved in the caller's current
  * directory. The variable alone proves nothing: the running executable must hash to
- * the signed MRENCLAVE. On success *id holds the identity (report_data zero).
+ * the signed MRENCLAVE. The .sig and the trusted files are opened with the caller's
+ * file-system credentials (c->creds, set on this thread only), never the daemon's: a
+ * client cannot have root read or measure a file that it may not read itself. On
+ * success *id holds the identity (report_data zero).
  * Errors: VT_E_NOT_FOUND (no variable, no sig), VT_E_INVALID_ARG (bad path),
  * VT_E_TOO_LARGE, and the codes of vt_sim_identity_verify; the detail says why.
  */
@@ -61,6 +76,13 @@ VT_MUST_CHECK int vt_afs_caller_identity(const vt_afs_caller_t *c, vt_sgx_report
 
 /* The Tgid of /proc/<tid>/status text (NUL-terminated). VT_E_MALFORMED otherwise. */
 VT_MUST_CHECK int vt_afs_proc_parse_tgid(const char *status, pid_t *tgid);
+
+/*
+ * The file-system uid and gid (the fourth number of the Uid: and Gid: lines) and the
+ * Groups: line of /proc/<tid>/status text. VT_E_MALFORMED for a missing or bad line,
+ * VT_E_TOO_LARGE beyond VT_AFS_GROUPS_MAX groups. Writes *out only on success.
+ */
+VT_MUST_CHECK int vt_afs_proc_parse_creds(const char *status, vt_afs_creds_t *out);
 
 /*
  * Field 22 (starttime) of /proc/<pid>/stat text of len bytes (followed by a NUL),

@@ -4,9 +4,10 @@
 # platform (`veritee sim init`), the signed probe (attestfs_probe.c) launched with
 # `veritee sim run`, which checks every file rule from inside; quotes verified with
 # `veritee quote verify`; the identity boundary (unlaunched processes, a hand-set
-# VERITEE_SIM_SIG on another executable); per-process isolation; local attestation;
-# sealing keys across restarts, identities and platforms; every --tcb level; the state
-# cap; SIGTERM. Every mount is unmounted by the EXIT trap, whatever fails.
+# VERITEE_SIM_SIG on another executable, files read with the client's rights);
+# per-process isolation; local attestation; sealing keys across restarts, identities and
+# platforms; every --tcb level; the state cap; SIGTERM. Every mount is unmounted by the
+# EXIT trap, whatever fails.
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/fuse_lib.sh"
 
@@ -190,6 +191,47 @@ expect "a relative sig path is refused too" rc_is 0
 cp /bin/sh "$d/sh"
 run env VERITEE_SIM_SIG="$d/probe.sig" "$d/sh" -c "cat '$MNT/quote' >/dev/null"
 expect "sh with the probe's sig cannot read quote" rc_is 1
+case_end
+
+case_begin "the .sig and trusted files are read with the client's rights, not the daemon's"
+# A client may only be the enclave whose files it can read: root must not read a root-only
+# trusted file or .sig for it (that would confirm guesses of a file's contents).
+pub=$d/pub
+mkdir -p "$pub/out"
+chmod o+x "$vt_tmp" "$d"
+chmod 755 "$pub"
+chmod 777 "$pub/out"
+cp "$PROBE" "$pub/probe"
+echo "only root reads this" >"$pub/secret.txt"
+chmod 600 "$pub/secret.txt"
+(cd "$pub" && "$V" sim sign --key "$d/signer.pem" --exe "$pub/probe" --trusted-file secret.txt \
+    -o "$pub/probe_t.sig" >/dev/null) || exit 1
+cp "$pub/probe_t.sig" "$pub/probe_t_root.sig"
+chmod 644 "$pub/probe_t.sig"
+chmod 600 "$pub/probe_t_root.sig"
+rd=$(printf '5c%.0s' $(seq 64))
+# as_nobody SIG: the probe, as uid 65534 in $pub, asks for a quote with SIG.
+as_nobody() {
+    run bash -c "cd '$pub' && setpriv --reuid=65534 --regid=65534 --clear-groups \
+        env VERITEE_ATTESTATION_DIR='$MNT' VERITEE_SIM_SIG='$1' ./probe quote $rd out/q.bin"
+}
+before=$(wc -l <"$LOG")
+as_nobody "$pub/probe_t.sig"
+expect "a trusted file it cannot read: refused" test "$RC" -ne 0
+expect "logged: permission denied on the trusted file" bash -c "tail -n +$((before + 1)) \
+    '$LOG' | grep -q 'refused pid [0-9]* quote: .*secret.txt: Permission denied'"
+run bash -c "cd '$pub' && env VERITEE_ATTESTATION_DIR='$MNT' VERITEE_SIM_SIG='$pub/probe_t.sig' \
+    ./probe quote $rd out/q_root.bin"
+expect "root, who can read it, is that enclave" rc_is 0
+chmod 644 "$pub/secret.txt"
+as_nobody "$pub/probe_t.sig"
+expect "once readable, the same client is that enclave" rc_is 0
+expect "its quote carries its data" test "$(hexat "$pub/out/q.bin" 368 64)" = "$rd"
+before=$(wc -l <"$LOG")
+as_nobody "$pub/probe_t_root.sig"
+expect "a .sig it cannot read: refused" test "$RC" -ne 0
+expect "logged: permission denied on the .sig" bash -c "tail -n +$((before + 1)) '$LOG' | \
+    grep -q 'refused pid [0-9]* quote: .*probe_t_root.sig: Permission denied'"
 case_end
 
 case_begin "per-process state: two concurrent enclaves each get a quote with their own data"

@@ -222,6 +222,58 @@ static void test_parse_tgid(void **state)
     assert_int_equal(t, 55);
 }
 
+static void test_parse_creds(void **state)
+{
+    vt_afs_creds_t c = {.fsuid = 77};
+
+    (void)state;
+    vt_assert_ok(vt_afs_proc_parse_creds("Name:\tx\nTgid:\t5\nUid:\t1000\t1001\t1002\t1003\n"
+                                         "Gid:\t2000\t2001\t2002\t2003\nFDSize:\t64\n"
+                                         "Groups:\t4 24 27 \nNStgid:\t5\n",
+                                         &c));
+    assert_int_equal(c.fsuid, 1003);
+    assert_int_equal(c.fsgid, 2003);
+    assert_int_equal(c.group_count, 3);
+    assert_int_equal(c.groups[0], 4);
+    assert_int_equal(c.groups[2], 27);
+    /* No supplementary groups: the kernel writes "Groups:\t\n" (or a space). */
+    vt_assert_ok(vt_afs_proc_parse_creds("Name:\tx\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+                                         "Groups:\t \n",
+                                         &c));
+    assert_int_equal(c.fsuid, 0);
+    assert_int_equal(c.group_count, 0);
+    /* The name is the first line: a process named "\nUid:..." is escaped by the kernel. */
+    vt_assert_ok(vt_afs_proc_parse_creds("Name:\tUid:\t0\t0\t0\t0\nUid:\t9\t9\t9\t9\n"
+                                         "Gid:\t8\t8\t8\t8\nGroups:\t\n",
+                                         &c));
+    assert_int_equal(c.fsuid, 9);
+    c.fsuid = 77;
+    static const char *const bad[] = {
+        "Name:\tx\nGid:\t0\t0\t0\t0\nGroups:\t\n",                      /* no Uid */
+        "Name:\tx\nUid:\t0\t0\t0\t0\nGroups:\t\n",                      /* no Gid */
+        "Name:\tx\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",               /* no Groups */
+        "Name:\tx\nUid:\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\n",       /* three uids */
+        "Name:\tx\nUid:\t0\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\n", /* five */
+        "Name:\tx\nUid:\t0\t0\t0\t-1\nGid:\t0\t0\t0\t0\nGroups:\t\n",
+        "Name:\tx\nUid:\t0\t0\t0\t4294967295\nGid:\t0\t0\t0\t0\nGroups:\t\n",
+        "Name:\tx\nUid:\t0\t0\t0\t7x\nGid:\t0\t0\t0\t0\nGroups:\t\n",
+        "Name:\tx\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t1 2", /* no newline */
+        "Name:\tx\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t1,2\n",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        vt_assert_rc(vt_afs_proc_parse_creds(bad[i], &c), VT_E_MALFORMED);
+    /* More groups than kept: refused, not cut (a dropped group could hide a denial). */
+    char many[8192];
+    size_t used = (size_t)snprintf(many, sizeof(many),
+                                   "Name:\tx\nUid:\t1\t1\t1\t1\n"
+                                   "Gid:\t1\t1\t1\t1\nGroups:\t");
+    for (int i = 0; i <= VT_AFS_GROUPS_MAX; i++)
+        used += (size_t)snprintf(many + used, sizeof(many) - used, "%d ", 100 + i);
+    snprintf(many + used, sizeof(many) - used, "\n");
+    vt_assert_rc(vt_afs_proc_parse_creds(many, &c), VT_E_TOO_LARGE);
+    assert_int_equal(c.fsuid, 77);
+}
+
 static int parse_stat(const char *text, uint64_t *out)
 {
     return vt_afs_proc_parse_start_time(text, strlen(text), out);
@@ -333,6 +385,9 @@ static void test_caller(void **state)
     assert_int_equal(stat("/proc/self/exe", &st), 0);
     assert_int_equal(c.key.exe_ino, (uint64_t)st.st_ino);
     assert_int_equal(c.key.exe_dev, (uint64_t)st.st_dev);
+    assert_int_equal(c.creds.fsuid, geteuid());
+    assert_int_equal(c.creds.fsgid, getegid());
+    assert_int_equal((int)c.creds.group_count, getgroups(0, NULL));
     assert_true(c.proc_fd >= 0);
     assert_true(vt_afs_proc_is_alive(&c.key));
     vt_afs_proc_key_t other = c.key;
@@ -570,7 +625,7 @@ int main(void)
         cmocka_unit_test(test_parse_tgid),  cmocka_unit_test(test_parse_start_time),
         cmocka_unit_test(test_environ),     cmocka_unit_test(test_caller),
         cmocka_unit_test(test_nodes),       cmocka_unit_test(test_mountpoint),
-        cmocka_unit_test(test_handle_race),
+        cmocka_unit_test(test_parse_creds), cmocka_unit_test(test_handle_race),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
