@@ -427,6 +427,21 @@ static void extension_rules(void **state)
     vt_ratls_fixture_build_cert(k, &small, 1, &der, &len);
     vt_assert_rc(verify(NULL, der, len), VT_E_MALFORMED);
     free(der);
+    /* Too long: the legacy quote zero-padded (which the quote parser accepts) to
+       VT_RATLS_EXT_MAX bytes passes, one byte more is refused by the extension bound. */
+    uint8_t *padded = calloc(1, VT_RATLS_EXT_MAX + 1);
+    assert_non_null(padded);
+    memcpy(padded, legacy, legacy_len);
+    vt_ratls_fixture_ext_t at_max = {VT_RATLS_LEGACY_QUOTE_OID, padded, VT_RATLS_EXT_MAX};
+    vt_ratls_fixture_build_cert(k, &at_max, 1, &der, &len);
+    vt_assert_ok(verify(NULL, der, len));
+    free(der);
+    vt_ratls_fixture_ext_t over = {VT_RATLS_LEGACY_QUOTE_OID, padded, VT_RATLS_EXT_MAX + 1};
+    vt_ratls_fixture_build_cert(k, &over, 1, &der, &len);
+    vt_assert_rc(verify(NULL, der, len), VT_E_MALFORMED);
+    expect_detail("extension value of 8193 bytes");
+    free(der);
+    free(padded);
     /* Legacy only, under Gramine's OID encoding and under the correct one. */
     vt_ratls_fixture_ext_t leg = {VT_RATLS_LEGACY_QUOTE_OID, legacy, legacy_len};
     vt_ratls_fixture_build_cert(k, &leg, 1, &der, &len);
