@@ -2,7 +2,8 @@
 /*
  * configfs-tsm report entries for the simulated TD: a fixed table under one mutex.
  * The quote is made outside the lock (it signs), from a copy of the entry's inblob and
- * generation, and cached only if the generation has not moved meanwhile.
+ * generation, and cached only if the entry (by serial, not name) and its generation
+ * have not changed meanwhile.
  */
 #include "tsm_report.h"
 
@@ -17,6 +18,7 @@
 
 typedef struct {
     char name[VT_AFS_TSM_NAME_MAX + 1];
+    uint64_t serial; /* unique per entry ever created: a new entry of the same name differs */
     uint8_t inblob[VT_REPORT_DATA_LEN];
     bool has_inblob;
     uint64_t generation;
@@ -31,6 +33,7 @@ struct vt_afs_tsm_reports {
     vt_td_report_body_t td;
     entry_t entries[VT_AFS_TSM_ENTRIES_MAX];
     size_t count;
+    uint64_t next_serial;
 };
 
 int vt_afs_tsm_reports_new(const vt_sim_platform_t *p, const vt_td_report_body_t *td,
@@ -75,7 +78,9 @@ int vt_afs_tsm_report_create(vt_afs_tsm_reports_t *r, const char *name)
     VT_TRY_ENSURE(find(r, name) == NULL, VT_E_INVALID_ARG, MOD ": entry exists");
     VT_TRY_ENSURE(r->count < VT_AFS_TSM_ENTRIES_MAX, VT_E_TOO_LARGE,
                   MOD ": %d report entries exist", VT_AFS_TSM_ENTRIES_MAX);
-    snprintf(r->entries[r->count++].name, VT_AFS_TSM_NAME_MAX + 1, "%s", name);
+    entry_t *e = &r->entries[r->count++];
+    snprintf(e->name, sizeof(e->name), "%s", name);
+    e->serial = ++r->next_serial;
     rc = 0;
 out:
     pthread_mutex_unlock(&r->lock);
@@ -159,9 +164,12 @@ static int copy_out(const uint8_t *src, size_t len, uint8_t **out, size_t *out_l
     return 0;
 }
 
-/* Reads the cache or the inputs of a new quote; 1 when *out was served from the cache. */
+/*
+ * Reads the cache or the inputs of a new quote; 1 when *out was served from the cache.
+ * *serial and *gen name the entry and generation the inputs are of.
+ */
 static int snapshot(vt_afs_tsm_reports_t *r, const char *name, vt_td_report_body_t *td,
-                    uint64_t *gen, uint8_t **out, size_t *len)
+                    uint64_t *serial, uint64_t *gen, uint8_t **out, size_t *len)
 {
     int rc = VT_E_INTERNAL;
 
@@ -176,6 +184,7 @@ static int snapshot(vt_afs_tsm_reports_t *r, const char *name, vt_td_report_body
     }
     *td = r->td;
     memcpy(td->report_data, e->inblob, VT_REPORT_DATA_LEN); /* vt-lint: allow (fixed) */
+    *serial = e->serial;
     *gen = e->generation;
     rc = 0;
 out:
@@ -186,17 +195,18 @@ out:
 int vt_afs_tsm_report_outblob(vt_afs_tsm_reports_t *r, const char *name, uint8_t **out, size_t *len)
 {
     vt_td_report_body_t td;
-    uint64_t gen = 0;
+    uint64_t serial = 0, gen = 0;
     uint8_t *q = NULL;
     size_t qlen = 0;
 
-    int rc = snapshot(r, name, &td, &gen, out, len);
+    int rc = snapshot(r, name, &td, &serial, &gen, out, len);
     if (rc != 0) return rc < 0 ? rc : 0;
     VT_GUARD(vt_sim_quote_tdx(r->platform, &td, &q, &qlen));
     rc = copy_out(q, qlen, out, len);
     pthread_mutex_lock(&r->lock);
     entry_t *e = find(r, name);
-    if (rc == 0 && e != NULL && e->generation == gen) {
+    /* Not into an entry removed and made again meanwhile: its generation restarts. */
+    if (rc == 0 && e != NULL && e->serial == serial && e->generation == gen) {
         free(e->outblob);
         e->outblob = q;
         e->outblob_len = qlen;

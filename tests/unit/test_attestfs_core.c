@@ -4,13 +4,15 @@
  * the per-process state table (isolation, padding, sweep, cap, execve and pid reuse),
  * the /proc and environment parsers (text a client process controls), caller
  * resolution on this process, the tree's lookups, and one handle read and written by two
- * threads at once (what FUSE workers do). The mounted daemon is tested by
+ * threads at once (what FUSE workers do), and the TD tree's quote cache across an entry
+ * removed and made again. The mounted daemon is tested by
  * tests/integration/attestfs.sh.
  */
 #define _GNU_SOURCE
 #include "test_util.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "mountpoint.h"
 #include "nodes.h"
 #include "state.h"
+#include "tsm_report.h"
 
 #define HEX16 "00112233445566778899aabbccddeeff"
 
@@ -618,14 +621,100 @@ static void test_handle_race(void **state)
     vt_afs_keyring_cleanup(&k);
 }
 
+/* ---- the TD tree's quote cache ------------------------------------------------------ */
+
+#define TSM_ROUNDS          24
+#define TSM_QUOTE_RD_OFFSET 568 /* TDX quote v4: header 48 + TD report body offset 520 */
+
+typedef struct {
+    vt_afs_tsm_reports_t *r;
+    volatile bool is_done;
+} tsm_race_t;
+
+/* Another reader of entry "e", all the time (as any process of the TD may be). */
+static void *tsm_reader(void *p)
+{
+    tsm_race_t *t = p;
+    while (!t->is_done) {
+        uint8_t *q = NULL;
+        size_t len = 0;
+        if (vt_afs_tsm_report_outblob(t->r, "e", &q, &len) == 0) free(q);
+        vt_error_clear();
+    }
+    return NULL;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/*
+ * rmdir and mkdir of the same name restart its generation at 0: a quote the other reader
+ * was making for the removed entry must not become the new entry's cached outblob.
+ */
+static void test_tsm_recreated_entry(void **state)
+{
+    char dir[] = "/tmp/vt_afs_tsm_XXXXXX";
+    vt_sim_init_options_t o = {.platform_count = 1, .tcb_status = VT_TCB_UP_TO_DATE};
+    vt_sim_platform_t *p = NULL;
+    vt_td_report_body_t td = {0};
+    tsm_race_t t = {0};
+    pthread_t th;
+    uint8_t rd[VT_REPORT_DATA_LEN];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    vt_assert_ok(vt_sim_init(dir, &o));
+    vt_assert_ok(vt_sim_platform_load(dir, 0, &p));
+    memset(td.mr_td, 0x3d, sizeof(td.mr_td));
+    vt_assert_ok(vt_afs_tsm_reports_new(p, &td, &t.r));
+    assert_int_equal(pthread_create(&th, NULL, tsm_reader, &t), 0);
+    for (int i = 0; i < TSM_ROUNDS; i++) {
+        uint8_t *q = NULL;
+        size_t len = 0;
+        if (vt_afs_tsm_report_remove(t.r, "e") < 0) vt_error_clear(); /* none yet */
+        vt_assert_ok(vt_afs_tsm_report_create(t.r, "e"));
+        memset(rd, i, sizeof(rd));
+        vt_assert_ok(vt_afs_tsm_report_set_inblob(t.r, "e", rd, sizeof(rd)));
+        /* Even rounds: let the reader start a quote (a varied head start), then remove the
+         * entry under it. */
+        if (i % 2 == 0) {
+            usleep((useconds_t)(i * 37 % 400));
+            continue;
+        }
+        usleep(3000); /* the reader's quote of the removed entry is done by now */
+        for (int k = 0; k < 2; k++) {
+            vt_assert_ok(vt_afs_tsm_report_outblob(t.r, "e", &q, &len));
+            assert_true(len >= TSM_QUOTE_RD_OFFSET + VT_REPORT_DATA_LEN);
+            assert_memory_equal(q + TSM_QUOTE_RD_OFFSET, rd, sizeof(rd));
+            free(q);
+        }
+    }
+    t.is_done = true;
+    assert_int_equal(pthread_join(th, NULL), 0);
+    vt_afs_tsm_reports_free(t.r);
+    vt_sim_platform_free(p);
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_keyring),     cmocka_unit_test(test_state),
-        cmocka_unit_test(test_parse_tgid),  cmocka_unit_test(test_parse_start_time),
-        cmocka_unit_test(test_environ),     cmocka_unit_test(test_caller),
-        cmocka_unit_test(test_nodes),       cmocka_unit_test(test_mountpoint),
-        cmocka_unit_test(test_parse_creds), cmocka_unit_test(test_handle_race),
+        cmocka_unit_test(test_keyring),
+        cmocka_unit_test(test_state),
+        cmocka_unit_test(test_parse_tgid),
+        cmocka_unit_test(test_parse_start_time),
+        cmocka_unit_test(test_environ),
+        cmocka_unit_test(test_caller),
+        cmocka_unit_test(test_nodes),
+        cmocka_unit_test(test_mountpoint),
+        cmocka_unit_test(test_parse_creds),
+        cmocka_unit_test(test_handle_race),
+        cmocka_unit_test(test_tsm_recreated_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
