@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -40,6 +39,7 @@
 
 #include "common/error.h"
 #include "gramine/gramine_internal.h"
+#include "ratls/ratls_internal.h"
 
 #define FN "ra_tls_verify_callback_extended_der"
 /* The largest certificate accepted as input (PEM included). */
@@ -104,15 +104,14 @@ static int decode_cert(const uint8_t *in, size_t size, uint8_t **der, size_t *le
     return pem ? VT_MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT : VT_MBEDTLS_ERR_X509_INVALID_FORMAT;
 }
 
-/* Gramine accepts EC keys on P-256 and P-384 only (cmp_crt_pk_against_quote_report_data). */
+/* Gramine accepts EC keys on P-256 and P-384 only (cmp_crt_pk_against_quote_report_data),
+   as the RA-TLS layer does: its check decides. */
 static bool is_key_supported(const X509 *crt)
 {
+    uint8_t spki[VT_RATLS_SPKI_MAX];
+    size_t spki_len = 0;
     EVP_PKEY *k = X509_get0_pubkey(crt);
-    char group[64] = "";
-    return k != NULL && EVP_PKEY_is_a(k, "EC") &&
-           EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                                          NULL) == 1 &&
-           (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0);
+    return k != NULL && vt_ratls_spki_get(k, spki, &spki_len) == 0;
 }
 
 static int extract_error(int rc)
