@@ -2,16 +2,22 @@
 /*
  * Verified RA-TLS evidence keyed by the SHA-256 of the certificate: a hash table for
  * lookup and a doubly linked list in recency order for LRU eviction, under one mutex.
+ * The bucket of a key is a hash of it under a random per-cache salt: the key is chosen by
+ * the peer (any byte of a certificate, whose signature is not checked, changes it), so
+ * buckets taken from the key's own bits could be filled one by one, and every lookup
+ * would then walk the whole table under the mutex.
  * Entries are deep copies, so callers never share memory with the cache. An entry
  * lives until min(insertion time + TTL, the earliest collateral expiration of its
  * results) and is only valid for verification times in [insertion time, expiry).
  */
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
+#include "common/ossl.h"
 #include "ratls/ratls_internal.h"
 
 typedef struct entry {
@@ -28,6 +34,7 @@ struct vt_ratls_cache {
     uint32_t ttl;
     entry_t **buckets; /* owned */
     entry_t *newest, *oldest;
+    uint8_t salt[32]; /* random: bucket_of's key */
 };
 
 /* ---- Deep copies -------------------------------------------------------------- */
@@ -92,6 +99,13 @@ int vt_ratls_cache_new(size_t capacity, uint32_t ttl_seconds, vt_ratls_cache_t *
         free(c);
         VT_BAIL(VT_E_NOMEM, "ratls cache: out of memory");
     }
+    if (RAND_bytes(c->salt, sizeof(c->salt)) != 1) {
+        pthread_mutex_destroy(&c->lock);
+        free(c->buckets);
+        free(c);
+        return vt_error_set_ossl(VT_E_CRYPTO, __FILE__, __LINE__,
+                                 "ratls cache: no random bytes for the bucket salt");
+    }
     c->capacity = capacity;
     c->ttl = ttl_seconds;
     *out = c;
@@ -119,8 +133,12 @@ void vt_ratls_cache_free(vt_ratls_cache_t *c)
 
 static size_t bucket_of(const vt_ratls_cache_t *c, const uint8_t key[32])
 {
+    uint8_t in[64], digest[32];
     size_t h = 0;
-    for (size_t i = 0; i < sizeof(h); i++) h = (h << 8) | key[i]; /* a SHA-256: uniform */
+    memcpy(in, c->salt, 32);  /* vt-lint: allow (fixed size) */
+    memcpy(in + 32, key, 32); /* vt-lint: allow (fixed size) */
+    vt_sha256(in, sizeof(in), digest);
+    for (size_t i = 0; i < sizeof(h); i++) h = (h << 8) | digest[i];
     return h & (c->bucket_count - 1);
 }
 
@@ -218,6 +236,19 @@ int vt_ratls_cache_put(vt_ratls_cache_t *c, const uint8_t key[static 32], vt_tim
     c->count++;
     pthread_mutex_unlock(&c->lock);
     return 0;
+}
+
+size_t vt_ratls_cache_longest_chain(vt_ratls_cache_t *c)
+{
+    size_t longest = 0;
+    pthread_mutex_lock(&c->lock);
+    for (size_t b = 0; b < c->bucket_count; b++) {
+        size_t n = 0;
+        for (const entry_t *e = c->buckets[b]; e; e = e->next_in_bucket) n++;
+        if (n > longest) longest = n;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return longest;
 }
 
 size_t vt_ratls_cache_size(vt_ratls_cache_t *c)

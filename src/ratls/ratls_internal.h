@@ -171,6 +171,7 @@ VT_MUST_CHECK int vt_ratls_verify_result_copy(const vt_verify_result_t *src,
                                               vt_verify_result_t *dst);
 VT_MUST_CHECK int vt_ratls_verified_copy(const vt_ratls_verified_t *src, vt_ratls_verified_t *dst);
 
+/* VT_E_INVALID_ARG (capacity 0 or above 2^24), VT_E_NOMEM, VT_E_CRYPTO (no random salt). */
 VT_MUST_CHECK int vt_ratls_cache_new(size_t capacity, uint32_t ttl_seconds, vt_ratls_cache_t **out);
 void vt_ratls_cache_free(vt_ratls_cache_t *c);
 /*
@@ -188,5 +189,7 @@ VT_MUST_CHECK int vt_ratls_cache_put(vt_ratls_cache_t *c, const uint8_t key[stat
                                      vt_time_t at, const vt_ratls_verified_t *v);
 /* Number of live entries (tests). */
 size_t vt_ratls_cache_size(vt_ratls_cache_t *c);
+/* Entries in the fullest bucket (tests). */
+size_t vt_ratls_cache_longest_chain(vt_ratls_cache_t *c);
 
 #endif

@@ -86,6 +86,29 @@ static void table_lru(void **state)
     vt_assert_rc(vt_ratls_cache_new(0, 1, &bad), VT_E_INVALID_ARG);
 }
 
+/* Keys that share every bit but one byte (the peer chooses a certificate's hash) still
+   spread over the buckets: 1024 of them in a 1024-entry table. */
+static void table_chosen_keys_spread(void **state)
+{
+    (void)state;
+    vt_ratls_cache_t *c;
+    vt_assert_ok(vt_ratls_cache_new(1024, 100, &c));
+    for (unsigned i = 0; i < 1024; i++) {
+        uint8_t k[32] = {0};
+        vt_ratls_verified_t v;
+        k[30] = (uint8_t)(i >> 8);
+        k[31] = (uint8_t)i;
+        entry(&v, 5000, "INTEL-SA-00001");
+        vt_assert_ok(vt_ratls_cache_put(c, k, 1000, &v));
+        vt_ratls_verified_cleanup(&v);
+    }
+    assert_int_equal(vt_ratls_cache_size(c), 1024);
+    size_t longest = vt_ratls_cache_longest_chain(c);
+    if (longest > 16) print_error("a bucket holds %zu of 1024 keys\n", longest);
+    assert_true(longest <= 16);
+    vt_ratls_cache_free(c);
+}
+
 static void table_expiry(void **state)
 {
     (void)state;
@@ -268,11 +291,9 @@ static void verifier_collateral_expiry(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(table_lru),
-        cmocka_unit_test(table_expiry),
-        cmocka_unit_test(table_deep_copy),
-        cmocka_unit_test(verifier_hits),
-        cmocka_unit_test(verifier_collateral_expiry),
+        cmocka_unit_test(table_lru),     cmocka_unit_test(table_chosen_keys_spread),
+        cmocka_unit_test(table_expiry),  cmocka_unit_test(table_deep_copy),
+        cmocka_unit_test(verifier_hits), cmocka_unit_test(verifier_collateral_expiry),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
