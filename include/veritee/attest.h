@@ -116,7 +116,8 @@ VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3) int vt_attester_get_sealing_key(
  * success.
  *
  * @returns 0; VT_E_UNSUPPORTED (not a gramine attester); VT_E_NOT_FOUND; VT_E_IO;
- *          VT_E_MALFORMED (the report is not exactly 432 bytes).
+ *          VT_E_MALFORMED (the report is not exactly 432 bytes); VT_E_REPORT_DATA (the
+ *          report carries other report data than report_data).
  * Thread safety: as vt_attester_get_evidence (same process-wide mutex).
  */
 VT_API VT_MUST_CHECK VT_NONNULL(1, 2, 3, 4) int vt_attester_get_report(

@@ -133,6 +133,7 @@ static int gramine_get_report(vt_attester_t *a, const uint8_t ti[static VT_SGX_T
     uint8_t buf[VT_SGX_REPORT_LEN + 1];
     size_t n = 0;
     bool is_locked = false;
+    vt_sgx_report_t r;
 
     VT_TRY(lock());
     is_locked = true;
@@ -143,6 +144,10 @@ static int gramine_get_report(vt_attester_t *a, const uint8_t ti[static VT_SGX_T
     VT_TRY(vt_attest_read_file(MOD, a->dir, "report", HINT_ENCLAVE, buf, sizeof(buf), &n));
     VT_TRY_ENSURE(n == VT_SGX_REPORT_LEN, VT_E_MALFORMED, MOD ": report: %zu bytes, expected %d", n,
                   VT_SGX_REPORT_LEN);
+    VT_TRY(vt_sgx_report_parse(buf, n, &r));
+    /* As for quotes: a report that does not carry our data would bind someone else's. */
+    VT_TRY_ENSURE(CRYPTO_memcmp(r.body.report_data, rd, VT_REPORT_DATA_LEN) == 0, VT_E_REPORT_DATA,
+                  MOD ": report: report data differs from the report data written");
     memcpy(out, buf, VT_SGX_REPORT_LEN); /* vt-lint: allow (fixed size) */
     rc = 0;
 out:

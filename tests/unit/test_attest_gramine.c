@@ -315,6 +315,8 @@ static void test_report(void **state)
 
     for (size_t i = 0; i < sizeof(ti); i++) ti[i] = (uint8_t)i;
     for (size_t i = 0; i < sizeof(report); i++) report[i] = (uint8_t)(i * 7);
+    /* report_data is body offset 320 */
+    memcpy(report + 320, f->rd, VT_REPORT_DATA_LEN);
     put(f, "report", report, sizeof(report));
     vt_assert_ok(vt_attester_get_report(a, ti, f->rd, out));
     assert_memory_equal(out, report, sizeof(report));
@@ -323,6 +325,18 @@ static void test_report(void **state)
     assert_int_equal(get(f, "user_report_data", back, sizeof(back)), VT_REPORT_DATA_LEN);
     assert_memory_equal(back, f->rd, VT_REPORT_DATA_LEN);
 
+    /* A report of other report data (a stale one, or another writer's): refused. */
+    for (size_t i = 0; i < VT_REPORT_DATA_LEN; i++) {
+        uint8_t other[VT_SGX_REPORT_LEN], kept[VT_SGX_REPORT_LEN];
+        memcpy(other, report, sizeof(other));
+        other[320 + i] ^= 0x01;
+        put(f, "report", other, sizeof(other));
+        memset(out, 0x5a, sizeof(out));
+        memset(kept, 0x5a, sizeof(kept));
+        vt_assert_rc(vt_attester_get_report(a, ti, f->rd, out), VT_E_REPORT_DATA);
+        assert_memory_equal(out, kept, sizeof(out)); /* untouched */
+    }
+    assert_non_null(strstr(vt_last_error(), "report data differs"));
     put(f, "report", report, sizeof(report) - 1);
     vt_assert_rc(vt_attester_get_report(a, ti, f->rd, out), VT_E_MALFORMED);
     del(f, "target_info");
