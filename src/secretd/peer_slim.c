@@ -2,8 +2,17 @@
 /* Shrinking the client certificate a TLS session keeps (peer_slim.h). */
 #include "peer_slim.h"
 
+#include <limits.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
+
+/* True if ssl's session, and so its peer certificate object, can be used by no other
+   connection: not cached on the server, not sent out as a ticket, not a resumption. */
+static bool session_is_private(SSL *ssl)
+{
+    return SSL_CTX_get_session_cache_mode(SSL_get_SSL_CTX(ssl)) == SSL_SESS_CACHE_OFF &&
+           SSL_get_num_tickets(ssl) == 0 && !SSL_session_reused(ssl);
+}
 
 bool sd_peer_slim(SSL *ssl, const uint8_t *der, size_t len)
 {
@@ -12,7 +21,8 @@ bool sd_peer_slim(SSL *ssl, const uint8_t *der, size_t len)
     X509 *peer = (X509 *)SSL_get0_peer_certificate(ssl);
     const unsigned char *p = der;
 
-    if (peer == NULL || X509_up_ref(peer) != 1) return false;
+    if (peer == NULL || len == 0 || len > LONG_MAX || !session_is_private(ssl)) return false;
+    if (X509_up_ref(peer) != 1) return false;
     X509 *reused = peer;
     if (d2i_X509(&reused, &p, (long)len) == NULL) {
         ERR_clear_error(); /* the failed decode released our reference */

@@ -4,11 +4,15 @@
  * byte of a sealed file authenticated, truncation, header fields, the key file's mode and
  * contents) and the policy rules (each identity kind with its near misses, TCB statuses
  * with expired collateral, debug, advisories, which secret a request gets, the log
- * identity, the permissive base policy of the RA-TLS layer).
+ * identity, the permissive base policy of the RA-TLS layer), and the slimming of the
+ * client certificate an idle connection keeps (only when the session is the connection's
+ * alone; a failed decode leaves a certificate the connection can still free).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +20,7 @@
 
 #include "test_util.h"
 /* after cmocka */
+#include "peer_slim.h"
 #include "rules.h"
 #include "seal.h"
 
@@ -440,6 +445,167 @@ static void test_base_policy(void **state)
     vt_policy_free(p);
 }
 
+/* ---- Peer certificate slimming -------------------------------------------------------- */
+
+static X509 *slim_self_signed(EVP_PKEY *key, const char *cn)
+{
+    X509 *x = X509_new();
+    X509_NAME *n = X509_NAME_new();
+    assert_non_null(x);
+    assert_non_null(n);
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+    X509_set_subject_name(x, n);
+    X509_set_issuer_name(x, n);
+    X509_NAME_free(n);
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    assert_int_equal(X509_set_pubkey(x, key), 1);
+    assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+    return x;
+}
+
+static int accept_any(int ok, X509_STORE_CTX *store)
+{
+    (void)ok;
+    (void)store;
+    return 1;
+}
+
+typedef struct {
+    EVP_PKEY *key;
+    X509 *server_cert, *client_cert;
+    uint8_t *placeholder; /* the server certificate, DER */
+    int placeholder_len;
+    SSL *client, *server;
+} slim_world_t;
+
+/* A mutual TLS 1.3 handshake over a BIO pair. is_private: the server context is set up
+   as the RA-TLS layer sets it (no session cache, no tickets); otherwise OpenSSL's
+   defaults (a server session cache, two tickets). */
+static void slim_world(slim_world_t *w, bool is_private)
+{
+    SSL_CTX *sctx = SSL_CTX_new(TLS_server_method()), *cctx = SSL_CTX_new(TLS_client_method());
+    BIO *cb = NULL, *sb = NULL;
+
+    memset(w, 0, sizeof(*w));
+    assert_non_null(sctx);
+    assert_non_null(cctx);
+    w->key = EVP_EC_gen("P-256");
+    assert_non_null(w->key);
+    w->server_cert = slim_self_signed(w->key, "server");
+    w->client_cert = slim_self_signed(w->key, "client");
+    w->placeholder_len = i2d_X509(w->server_cert, &w->placeholder);
+    assert_true(w->placeholder_len > 0);
+    assert_int_equal(SSL_CTX_set_min_proto_version(sctx, TLS1_3_VERSION), 1);
+    assert_int_equal(SSL_CTX_use_certificate(sctx, w->server_cert), 1);
+    assert_int_equal(SSL_CTX_use_PrivateKey(sctx, w->key), 1);
+    assert_int_equal(SSL_CTX_use_certificate(cctx, w->client_cert), 1);
+    assert_int_equal(SSL_CTX_use_PrivateKey(cctx, w->key), 1);
+    SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any);
+    SSL_CTX_set_verify(cctx, SSL_VERIFY_PEER, accept_any);
+    if (is_private) {
+        SSL_CTX_set_session_cache_mode(sctx, SSL_SESS_CACHE_OFF);
+        assert_int_equal(SSL_CTX_set_num_tickets(sctx, 0), 1);
+    } else {
+        /* A session cache needs a context to cache sessions of verified clients. */
+        assert_int_equal(SSL_CTX_set_session_id_context(sctx, (const uint8_t *)"t", 1), 1);
+    }
+    w->client = SSL_new(cctx);
+    w->server = SSL_new(sctx);
+    assert_non_null(w->client);
+    assert_non_null(w->server);
+    assert_int_equal(BIO_new_bio_pair(&cb, 0, &sb, 0), 1);
+    SSL_set_bio(w->client, cb, cb);
+    SSL_set_bio(w->server, sb, sb);
+    SSL_set_connect_state(w->client);
+    SSL_set_accept_state(w->server);
+    int rc = 0, rs = 0;
+    for (int i = 0; i < 20 && (rc != 1 || rs != 1); i++) {
+        rc = SSL_do_handshake(w->client);
+        rs = SSL_do_handshake(w->server);
+    }
+    assert_int_equal(rc, 1);
+    assert_int_equal(rs, 1);
+    SSL_CTX_free(sctx); /* the SSLs keep their references */
+    SSL_CTX_free(cctx);
+}
+
+static void slim_world_free(slim_world_t *w)
+{
+    SSL_free(w->client);
+    SSL_free(w->server); /* frees the session's certificate: ASan checks the refcounts */
+    OPENSSL_free(w->placeholder);
+    X509_free(w->server_cert);
+    X509_free(w->client_cert);
+    EVP_PKEY_free(w->key);
+}
+
+static void test_peer_slim(void **state)
+{
+    slim_world_t w;
+    (void)state;
+
+    slim_world(&w, true);
+    const X509 *before = SSL_get0_peer_certificate(w.server);
+    assert_int_equal(X509_cmp(before, w.client_cert), 0);
+    assert_true(sd_peer_slim(w.server, w.placeholder, (size_t)w.placeholder_len));
+    /* The same object, now holding the placeholder. */
+    assert_ptr_equal(SSL_get0_peer_certificate(w.server), before);
+    assert_int_equal(X509_cmp(SSL_get0_peer_certificate(w.server), w.server_cert), 0);
+    assert_int_equal(ERR_peek_error(), 0);
+    slim_world_free(&w);
+}
+
+static void test_peer_slim_shared_session(void **state)
+{
+    slim_world_t w;
+    (void)state;
+
+    /* With a session cache and tickets the certificate object could be another
+       connection's too: it is left alone. */
+    slim_world(&w, false);
+    assert_false(sd_peer_slim(w.server, w.placeholder, (size_t)w.placeholder_len));
+    assert_int_equal(X509_cmp(SSL_get0_peer_certificate(w.server), w.client_cert), 0);
+    slim_world_free(&w);
+}
+
+static void test_peer_slim_bad_placeholder(void **state)
+{
+    slim_world_t w;
+    (void)state;
+
+    slim_world(&w, true);
+    /* Nothing to decode. */
+    assert_false(sd_peer_slim(w.server, w.placeholder, 0));
+    assert_int_equal(X509_cmp(SSL_get0_peer_certificate(w.server), w.client_cert), 0);
+    /* Cut short: the decode fails at the outer header. */
+    assert_false(sd_peer_slim(w.server, w.placeholder, (size_t)w.placeholder_len / 2));
+    assert_int_equal(X509_cmp(SSL_get0_peer_certificate(w.server), w.client_cert), 0);
+    assert_int_equal(ERR_peek_error(), 0);
+    /* A decode that fails half-way, after the tbsCertificate was decoded into the object:
+       the tag of the signatureAlgorithm that follows it is wrong. The connection keeps
+       its certificate object (partly replaced) and freeing it later is still right (ASan
+       and LSan check the references); no error is left behind. */
+    const unsigned char *p = w.placeholder;
+    long body = 0;
+    int tag = 0, cls = 0;
+    assert_int_equal(ASN1_get_object(&p, &body, &tag, &cls, w.placeholder_len), V_ASN1_CONSTRUCTED);
+    const unsigned char *tbs = p;
+    assert_int_equal(
+        ASN1_get_object(&p, &body, &tag, &cls, w.placeholder_len - (p - w.placeholder)),
+        V_ASN1_CONSTRUCTED);
+    size_t sigalg = (size_t)(p - w.placeholder) + (size_t)body;
+    assert_true(tbs < p && sigalg < (size_t)w.placeholder_len);
+    assert_int_equal(w.placeholder[sigalg], 0x30);
+    w.placeholder[sigalg] = 0x31;
+    assert_false(sd_peer_slim(w.server, w.placeholder, (size_t)w.placeholder_len));
+    assert_non_null(SSL_get0_peer_certificate(w.server));
+    assert_int_equal(ERR_peek_error(), 0);
+    slim_world_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +624,9 @@ int main(void)
         cmocka_unit_test(test_secret_for),
         cmocka_unit_test(test_identity_format),
         cmocka_unit_test(test_base_policy),
+        cmocka_unit_test(test_peer_slim),
+        cmocka_unit_test(test_peer_slim_shared_session),
+        cmocka_unit_test(test_peer_slim_bad_placeholder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
