@@ -259,6 +259,25 @@ expect "exit 1" rc_is 1
 expect "reason" err_has "certificate rejected"
 case_end
 
+# Gramine's verifier takes one self-signed certificate (depth 0): a chain is refused before
+# any appraisal, whatever the certificates are; a single plain one reaches the appraisal.
+chain_client() { # chain_client [EXTRA_CHAIN_FILE]
+    # No trust store: OpenSSL would complete a lone certificate's chain from it.
+    run openssl s_client -connect "127.0.0.1:$MAIN_PORT" -cert "$d/pki/srv.crt" \
+        -key "$d/pki/srv.key" ${1:+-cert_chain "$1"} -no-CAfile -no-CApath -no-CAstore
+    for _ in $(seq 100); do (($(grep -c "rejected" "$MAIN_LOG") > before)) && break; sleep 0.05; done
+}
+case_begin "a client that sends a certificate chain is refused, a single certificate is appraised"
+SLOG=$MAIN_LOG
+before=$(grep -c "rejected" "$MAIN_LOG")
+chain_client "$d/pki/ca.crt"
+expect "chain refused" log_has "rejected: it sent a certificate chain, expected one RA-TLS certificate"
+before=$(grep -c "rejected" "$MAIN_LOG")
+chain_client
+expect "one certificate appraised" log_has "rejected: RA-TLS verification failed"
+expect "no second chain refusal" [ "$(grep -c "sent a certificate chain" "$MAIN_LOG")" = 1 ]
+case_end
+
 case_begin "a process not launched as an enclave gets no quote, hence no secret"
 run env LD_LIBRARY_PATH="$d" VERITEE_ATTESTATION_DIR="$MNT" SECRET_PROVISION_CA_CHAIN_PATH="$d/pki/ca.crt" \
     SECRET_PROVISION_SERVERS="localhost:$PORT" "$d/client" api "$d/none5"
