@@ -139,7 +139,13 @@ static int read_status(pid_t tid, pid_t *tgid, vt_afs_creds_t *creds)
     snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
     VT_GUARD(read_at(AT_FDCWD, path, buf, sizeof(buf), &len, NULL));
     VT_GUARD(vt_afs_proc_parse_tgid(buf, tgid));
-    return vt_afs_proc_parse_creds(buf, creds);
+    int rc = vt_afs_proc_parse_creds(buf, creds);
+    if (rc == VT_E_TOO_LARGE) {
+        *creds = (vt_afs_creds_t){.is_too_many_groups = true};
+        vt_error_clear();
+        return 0;
+    }
+    return rc;
 }
 
 int vt_afs_proc_parse_start_time(const char *stat, size_t len, uint64_t *start)
@@ -359,6 +365,8 @@ static bool set_fs_ids(uid_t uid, gid_t gid, size_t count, const gid_t *groups)
 
 static int become(const vt_afs_creds_t *c, saved_creds_t *saved)
 {
+    VT_ENSURE(!c->is_too_many_groups, VT_E_TOO_LARGE, MOD ": in more than %d supplementary groups",
+              VT_AFS_GROUPS_MAX);
     saved->fsuid = (uid_t)syscall(SYS_setfsuid, (uid_t)-1);
     saved->fsgid = (gid_t)syscall(SYS_setfsgid, (gid_t)-1);
     saved->group_count = getgroups(VT_AFS_GROUPS_MAX, saved->groups);

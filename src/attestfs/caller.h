@@ -31,10 +31,15 @@ typedef struct {
 /* Supplementary groups kept of a caller; one in more groups is refused. */
 #define VT_AFS_GROUPS_MAX 256
 
-/* The file-system credentials of the calling thread (/proc/<tid>/status). */
+/*
+ * The file-system credentials of the calling thread (/proc/<tid>/status). A caller in
+ * more groups than kept is still served what needs no identity; its identity check
+ * fails (is_too_many_groups).
+ */
 typedef struct {
     uid_t fsuid;
     gid_t fsgid;
+    bool is_too_many_groups;
     size_t group_count;
     gid_t groups[VT_AFS_GROUPS_MAX];
 } vt_afs_creds_t;

@@ -13,7 +13,9 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <grp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -429,6 +431,47 @@ static void test_caller(void **state)
     assert_non_null(strstr(vt_last_error(), "another pid namespace"));
 }
 
+/*
+ * A process in more supplementary groups than the daemon keeps: it is still resolved
+ * (its report data and keys work), but its identity check is refused, never made with
+ * fewer groups than it has. Needs root (setgroups).
+ */
+static void test_caller_many_groups(void **state)
+{
+    gid_t groups[VT_AFS_GROUPS_MAX + 1];
+    vt_afs_caller_t c;
+    vt_sgx_report_body_t id;
+    int rc = VT_E_NOT_FOUND;
+    bool is_too_many = false;
+
+    (void)state;
+    if (geteuid() != 0) skip();
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) groups[i] = (gid_t)(5000 + i);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char *const argv[] = {"sleep", "10", NULL};
+        char *const envp[] = {VT_AFS_SIG_ENV "=/nonexistent/x.sig", NULL};
+        if (setgroups(sizeof(groups) / sizeof(groups[0]), groups) != 0) _exit(3);
+        execve("/bin/sleep", argv, envp);
+        _exit(4);
+    }
+    /* Until the child has exec'd (its environment then names a .sig; an exec during the
+     * check is "its executable changed"). */
+    for (int i = 0; i < 500 && (rc == VT_E_NOT_FOUND || rc == VT_E_IO); i++) {
+        vt_assert_ok(vt_afs_caller_open(child, &c));
+        is_too_many = c.creds.is_too_many_groups;
+        rc = vt_afs_caller_identity(&c, &id);
+        vt_afs_caller_close(&c);
+        if (rc == VT_E_NOT_FOUND || rc == VT_E_IO) usleep(10000);
+    }
+    vt_assert_rc(rc, VT_E_TOO_LARGE);
+    assert_non_null(strstr(vt_last_error(), "supplementary groups"));
+    assert_true(is_too_many);
+    kill(child, SIGKILL);
+    assert_int_equal(waitpid(child, NULL, 0), child);
+}
+
 /* ---- the tree --------------------------------------------------------------------- */
 
 static int collect(const char *name, void *arg)
@@ -715,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_parse_creds),
         cmocka_unit_test(test_handle_race),
         cmocka_unit_test(test_tsm_recreated_entry),
+        cmocka_unit_test(test_caller_many_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
