@@ -15,6 +15,7 @@
 
 #include "common/cursor.h"
 #include "common/error.h"
+#include "secrets.h"
 
 #define SEAL_MAGIC      "VTSDSEAL"
 #define SEAL_MAGIC_LEN  8
@@ -179,13 +180,15 @@ int sd_unseal(const uint8_t key[static SD_SEAL_KEY_LEN], const char *name, const
     VT_TRY(vt_cursor_borrow(&c, size, &ct));
     VT_TRY(vt_cursor_read_bytes(&c, tag, SEAL_TAG_LEN));
     VT_TRY(vt_cursor_expect_end(&c));
-    VT_TRY_ALLOC(pt, OPENSSL_secure_malloc(size), "a secret");
+    /* Like every secret value: the secure heap if it has room, else the normal heap (a
+       full secure heap must not fail a load that the first, generating one passed). */
+    VT_TRY_ALLOC(pt, sd_secret_value_alloc(size), "a secret");
     VT_TRY(gcm(0, key, nonce, header, name, ct, size, pt, tag));
     *secret = pt;
     *secret_len = size;
     pt = NULL;
     rc = 0;
 out:
-    if (pt != NULL) OPENSSL_secure_clear_free(pt, size);
+    sd_secret_value_free(pt, size);
     return rc;
 }

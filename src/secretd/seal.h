@@ -32,8 +32,9 @@ VT_MUST_CHECK int sd_seal(const uint8_t key[static SD_SEAL_KEY_LEN], const char 
                           const uint8_t *secret, size_t len, uint8_t **out, size_t *out_len);
 
 /*
- * Opens a sealed file's bytes. On success the caller owns *secret, on the OpenSSL secure
- * heap (OPENSSL_secure_clear_free(*secret, *len)). VT_E_SIGNATURE if the tag does not
+ * Opens a sealed file's bytes. On success the caller owns *secret, from
+ * sd_secret_value_alloc (the OpenSSL secure heap if it has room, else the normal heap;
+ * release with sd_secret_value_free). VT_E_SIGNATURE if the tag does not
  * verify (wrong key, wrong name, tampered); parse errors for a damaged layout.
  */
 VT_MUST_CHECK int sd_unseal(const uint8_t key[static SD_SEAL_KEY_LEN], const char *name,

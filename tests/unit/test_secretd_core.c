@@ -23,6 +23,7 @@
 #include "peer_slim.h"
 #include "rules.h"
 #include "seal.h"
+#include "secrets.h"
 
 /* ---- Sealing -------------------------------------------------------------------------- */
 
@@ -125,6 +126,35 @@ static void test_seal_header_fields(void **state)
     vt_assert_rc(sd_unseal(key, "db-key", sealed, len, &out, &out_len), VT_E_MALFORMED);
     vt_assert_rc(sd_seal(key, "x", secret, 0, &out, &out_len), VT_E_INVALID_ARG);
     free(sealed);
+}
+
+/* A secret that does not fit the secure heap opens on the normal heap, as it was
+   generated there: a sealed secret that the first load made must open on every later
+   one (a restart, a reload with the old configuration's secrets still held). */
+static void test_unseal_secure_heap_full(void **state)
+{
+    static uint8_t big[64 * 1024];
+    uint8_t key[SD_SEAL_KEY_LEN], *sealed = NULL, *out = NULL;
+    size_t len = 0, out_len = 0;
+    (void)state;
+
+    if (CRYPTO_secure_malloc_initialized() || CRYPTO_secure_malloc_init(16 * 1024, 16) == 0) skip();
+    memset(key, 0x42, sizeof(key));
+    memset(big, 0xb1, sizeof(big));
+    vt_assert_ok(sd_seal(key, "big", big, sizeof(big), &sealed, &len));
+    vt_assert_ok(sd_unseal(key, "big", sealed, len, &out, &out_len));
+    assert_int_equal(out_len, sizeof(big));
+    assert_memory_equal(out, big, sizeof(big));
+    assert_false(CRYPTO_secure_allocated(out));
+    sd_secret_value_free(out, out_len);
+    free(sealed);
+    /* One that fits still goes to the secure heap. */
+    vt_assert_ok(sd_seal(key, "small", big, 32, &sealed, &len));
+    vt_assert_ok(sd_unseal(key, "small", sealed, len, &out, &out_len));
+    assert_true(CRYPTO_secure_allocated(out));
+    sd_secret_value_free(out, out_len);
+    free(sealed);
+    assert_int_equal(CRYPTO_secure_malloc_done(), 1);
 }
 
 static char key_dir[64];
@@ -615,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_seal_truncated_and_trailing),
         cmocka_unit_test(test_seal_header_fields),
         cmocka_unit_test(test_seal_key_file),
+        cmocka_unit_test(test_unseal_secure_heap_full),
         cmocka_unit_test(test_rule_mrenclave),
         cmocka_unit_test(test_rule_mrsigner),
         cmocka_unit_test(test_rule_tdx),
