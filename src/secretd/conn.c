@@ -4,8 +4,9 @@
  *
  *   HANDSHAKE  TLS 1.3 with the client's RA-TLS certificate verified inside it
  *              (runtime.c); bounded by the handshake timeout, counted from accept.
- *   REQUEST    waiting for a Gramine or named request (secretprov wire format);
- *              bounded by the idle timeout.
+ *   REQUEST    waiting for a Gramine or named request (secretprov wire format); the
+ *              whole request must arrive within the idle timeout, counted from the end
+ *              of the handshake (a client dripping one byte at a time does not reset it).
  *   SENDING    the response is queued; the secret itself is referenced, not copied,
  *              in the output buffer. When it has all gone to the kernel, close_notify
  *              and close. A client that stops reading hits the write (idle) timeout.
@@ -38,7 +39,7 @@ struct sd_conn {
     sd_worker_t *w;          /* borrowed: the worker this connection lives on */
     sd_runtime_t *rt;        /* one reference, owned */
     struct bufferevent *bev; /* owned; owns the SSL and the socket */
-    struct event *deadline;  /* owned: the handshake timeout */
+    struct event *deadline;  /* owned: the handshake timeout, then the request's */
     conn_state_t state;
     char peer[SD_PEER_TEXT_MAX];
     char identity[SD_IDENTITY_TEXT_MAX];
@@ -124,9 +125,10 @@ static void handshake_failed(sd_conn_t *c, short what)
 
 static void on_deadline(evutil_socket_t fd, short events, void *arg)
 {
+    sd_conn_t *c = arg;
     (void)fd;
     (void)events;
-    conn_end(arg, "handshake-timeout", NULL);
+    conn_end(c, c->state == ST_HANDSHAKE ? "handshake-timeout" : "idle-timeout", NULL);
 }
 
 /* The response is queued: from now on only a stalled write ends the connection early
@@ -136,6 +138,7 @@ static void start_sending(sd_conn_t *c)
     struct timeval idle;
     timeval_of(c->rt->cfg->idle_timeout_ms, &idle);
     c->state = ST_SENDING;
+    event_del(c->deadline);
     bufferevent_set_timeouts(c->bev, NULL, &idle);
 }
 
@@ -227,11 +230,13 @@ static void handshake_done(sd_conn_t *c)
     }
     sd_identity_format(&res->quote, c->identity);
     (void)sd_peer_slim(bufferevent_openssl_get_ssl(c->bev), c->rt->slim_der, c->rt->slim_len);
-    event_free(c->deadline);
-    c->deadline = NULL;
     c->state = ST_REQUEST;
+    /* One deadline for the whole request: a read timeout would restart with every byte. */
     timeval_of(c->rt->cfg->idle_timeout_ms, &idle);
-    bufferevent_set_timeouts(c->bev, &idle, &idle);
+    if (evtimer_add(c->deadline, &idle) != 0) {
+        conn_end(c, "error", "cannot arm the request timeout");
+        return;
+    }
     /* A request is at most VT_SECRETPROV_REQUEST_MAX bytes: an idle connection then holds
        a small input buffer, not libevent's default 16 KiB read reservation. */
     bufferevent_set_max_single_read(c->bev, SD_READ_MAX);
@@ -292,7 +297,10 @@ void sd_conn_start(sd_worker_t *w, evutil_socket_t fd, const char *peer, sd_runt
     bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
     timeval_of(rt->cfg->handshake_timeout_ms, &hs);
-    evtimer_add(c->deadline, &hs);
+    if (evtimer_add(c->deadline, &hs) != 0) {
+        conn_end(c, "error", "cannot arm the handshake timeout");
+        return;
+    }
     bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     return;

@@ -357,6 +357,16 @@ expect "closed" stdout_has "idle: server closed"
 expect "log" log_line_has "mrenclave=$E1" "result=idle-timeout"
 case_end
 
+case_begin "request dripped a byte at a time: the idle timeout counts from the handshake"
+# 35 bytes 300 ms apart: each byte well within idle_ms (1.5 s), the whole in 10 s.
+before=$(grep -c "result=idle-timeout" "$SD_LOG")
+client up --drip 300
+expect "closed" rc_is 4
+expect "closed early" stdout_has "drip: server closed after"
+expect "no secret" eval '! stdout_has "secret "'
+expect "log" test "$(grep -c "request=- secret=- result=idle-timeout" "$SD_LOG")" -eq $((before + 1))
+case_end
+
 case_begin "reload under load: no failed connection, new policy effective"
 loops=()
 for i in 1 2 3; do

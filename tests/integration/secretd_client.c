@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -47,6 +48,7 @@ typedef struct {
     int idle_s;   /* handshake, then wait without a request */
     int noread_s; /* request, then wait without reading */
     int delay_s;  /* handshake, wait, then the request */
+    int drip_ms;  /* the request one byte at a time, this far apart */
     int rcvbuf;   /* SO_RCVBUF for the socket, 0: the default */
     long repeat;
     bool is_quiet;
@@ -127,7 +129,17 @@ static int exchange(client_t *c, SSL *ssl)
         fprintf(stderr, "secretd_client: %s\n", vt_last_error());
         return EXIT_OTHER;
     }
-    if (SSL_write_ex(ssl, req, req_len, &n) != 1) return EXIT_CLOSED;
+    if (c->drip_ms > 0) {
+        for (size_t i = 0; i < req_len; i++) {
+            if (i > 0) usleep((useconds_t)c->drip_ms * 1000);
+            if (SSL_write_ex(ssl, req + i, 1, &n) != 1) {
+                printf("drip: server closed after %zu bytes\n", i);
+                return EXIT_CLOSED;
+            }
+        }
+    } else if (SSL_write_ex(ssl, req, req_len, &n) != 1) {
+        return EXIT_CLOSED;
+    }
     if (c->noread_s > 0) sleep((unsigned)c->noread_s);
     int r = read_all(ssl, hdr, sizeof(hdr));
     if (r == 0) return EXIT_CLOSED;
@@ -247,7 +259,7 @@ static int parse(int argc, char **argv, client_t *c)
         {"idle", 1, NULL, 'I'},      {"no-read", 1, NULL, 'N'},
         {"repeat", 1, NULL, 'x'},    {"quiet", 0, NULL, 'q'},
         {"delay", 1, NULL, 'D'},     {"rcvbuf", 1, NULL, 'B'},
-        {NULL, 0, NULL, 0}};
+        {"drip", 1, NULL, 'M'},      {NULL, 0, NULL, 0}};
     int ch;
 
     /* The fixture's default SGX identity (tests/lib/ratls_fixture.c) and TD. */
@@ -332,6 +344,9 @@ static int parse(int argc, char **argv, client_t *c)
         case 'B':
             c->rcvbuf = atoi(optarg);
             break;
+        case 'M':
+            c->drip_ms = atoi(optarg);
+            break;
         default:
             return -2;
         }
@@ -346,11 +361,15 @@ int main(int argc, char **argv)
     SSL_CTX *ctx = NULL;
     int rc = EXIT_SECRET;
 
+    /* A server that closed mid-request fails the next write, not the process. */
+    signal(SIGPIPE, SIG_IGN);
     if (parse(argc, argv, &c) < 0) {
-        fprintf(stderr, "usage: secretd_client --connect HOST:PORT --platform DIR [--ca FILE] "
-                        "[identity options] [--name NAME | --raw BYTES] [--out FILE] "
-                        "[--stall S | --idle S | --no-read S | --delay S] [--rcvbuf N] [--repeat "
-                        "N] [--quiet]\n");
+        fprintf(
+            stderr,
+            "usage: secretd_client --connect HOST:PORT --platform DIR [--ca FILE] "
+            "[identity options] [--name NAME | --raw BYTES] [--out FILE] "
+            "[--stall S | --idle S | --no-read S | --delay S | --drip MS] [--rcvbuf N] [--repeat "
+            "N] [--quiet]\n");
         return 64;
     }
     if (make_ctx(&c, &ctx) < 0) {
