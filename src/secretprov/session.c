@@ -237,6 +237,9 @@ int vt_secretprov_session_fetch(vt_secretprov_session_t *s, const char *name)
     vt_secretprov_response_t resp;
     uint8_t *secret = NULL;
 
+    /* A second fetch would drop the first secret unwiped. */
+    VT_ENSURE(s != NULL && s->secret == NULL, VT_E_INVALID_ARG,
+              "secretprov: no session, or the session already holds its secret");
     VT_TRY(vt_secretprov_request_serialize(name, req, sizeof(req), &req_len));
     VT_TRY(vt_secretprov_session_write(s, req, req_len));
     VT_TRY(vt_secretprov_session_read(s, hdr, sizeof(hdr)));

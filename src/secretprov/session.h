@@ -64,7 +64,8 @@ VT_MUST_CHECK int vt_secretprov_session_send_refusal(vt_secretprov_session_t *s,
 /*
  * Client side: sends the request (name NULL: Gramine's), reads the response and the
  * secret into s->secret. VT_E_POLICY if the server refused (reason in the detail);
- * the response codec's errors; the I/O errors above.
+ * VT_E_INVALID_ARG if s already holds a secret (one fetch per session); the response
+ * codec's errors; the I/O errors above.
  */
 VT_MUST_CHECK int vt_secretprov_session_fetch(vt_secretprov_session_t *s, const char *name);
 

@@ -223,6 +223,9 @@ static void named_requests_and_refusal(void **state)
     vt_assert_ok(start(servers, ca_path, client_key, client_cert, "alpha", &s, &stage));
     assert_int_equal(s->secret_size, 1);
     assert_int_equal(s->secret[0], 'A');
+    /* One fetch per session: a second would have replaced the secret without wiping it. */
+    vt_assert_rc(vt_secretprov_session_fetch(s, "alpha"), VT_E_INVALID_ARG);
+    assert_int_equal(s->secret[0], 'A');
     vt_secretprov_session_free(s);
 
     vt_assert_ok(start(servers, ca_path, client_key, client_cert, "big", &s, &stage));
