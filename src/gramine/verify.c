@@ -45,9 +45,6 @@
 /* The largest certificate accepted as input (PEM included). */
 #define CRT_INPUT_MAX (256 * 1024)
 
-#define SGX_FLAG_PROVISION_KEY 0x10ull
-#define SGX_FLAG_LICENSE_KEY   0x20ull
-
 static const char pem_begin[] = "-----BEGIN CERTIFICATE-----";
 
 static bool is_pem(const uint8_t *crt, size_t size)
@@ -132,8 +129,10 @@ static int check_attributes(const vt_verify_result_t *r)
               "the enclave is a debug enclave (set " RA_TLS_ALLOW_DEBUG_ENCLAVE_INSECURE
               "=1 to allow it, never in production)");
     VT_ENSURE(f & VT_SGX_FLAG_INIT, VT_E_POLICY, "enclave attribute INIT is clear");
-    VT_ENSURE(!(f & SGX_FLAG_PROVISION_KEY), VT_E_POLICY, "enclave attribute PROVISION_KEY is set");
-    VT_ENSURE(!(f & SGX_FLAG_LICENSE_KEY), VT_E_POLICY, "enclave attribute LICENSE_KEY is set");
+    VT_ENSURE(!(f & VT_RATLS_SGX_FLAG_PROVISION_KEY), VT_E_POLICY,
+              "enclave attribute PROVISION_KEY is set");
+    VT_ENSURE(!(f & VT_RATLS_SGX_FLAG_LICENSE_KEY), VT_E_POLICY,
+              "enclave attribute LICENSE_KEY is set");
     VT_ENSURE(f & VT_SGX_FLAG_MODE64BIT, VT_E_POLICY, "enclave attribute MODE64BIT is clear");
     return 0;
 }

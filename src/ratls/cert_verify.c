@@ -24,10 +24,8 @@
 #include "common/ossl.h"
 #include "ratls/ratls_internal.h"
 
-#define SGX_FLAG_PROVISION_KEY 0x10ull
-#define SGX_FLAG_LICENSE_KEY   0x20ull
-#define SGX_REPORT_DATA_OFF    320
-#define TD_REPORT_DATA_OFF     520
+#define SGX_REPORT_DATA_OFF 320
+#define TD_REPORT_DATA_OFF  520
 
 static const uint8_t tagged_evidence_head[3] = {0xd9, 0xea, 0x60}; /* #6.60000 */
 
@@ -63,9 +61,9 @@ static int check_sgx_attributes(const vt_verify_result_t *r, const char *what)
               what);
     VT_ENSURE(f & VT_SGX_FLAG_MODE64BIT, VT_E_POLICY,
               "ratls: %s: enclave attribute MODE64BIT is clear", what);
-    VT_ENSURE(!(f & SGX_FLAG_PROVISION_KEY), VT_E_POLICY,
+    VT_ENSURE(!(f & VT_RATLS_SGX_FLAG_PROVISION_KEY), VT_E_POLICY,
               "ratls: %s: enclave attribute PROVISION_KEY is set", what);
-    VT_ENSURE(!(f & SGX_FLAG_LICENSE_KEY), VT_E_POLICY,
+    VT_ENSURE(!(f & VT_RATLS_SGX_FLAG_LICENSE_KEY), VT_E_POLICY,
               "ratls: %s: enclave attribute EINITTOKEN_KEY is set", what);
     return 0;
 }

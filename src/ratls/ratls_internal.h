@@ -23,6 +23,9 @@
 #define VT_RATLS_HASH_MAX    64
 /* An SPKI of an EC P-384 key is 120 bytes; Gramine's verifier buffer is 128. */
 #define VT_RATLS_SPKI_MAX 256
+/* SGX ATTRIBUTES.flags bits Gramine requires clear (gramine-compat.md §5 step 6). */
+#define VT_RATLS_SGX_FLAG_PROVISION_KEY 0x10ull
+#define VT_RATLS_SGX_FLAG_LICENSE_KEY   0x20ull /* EINITTOKEN_KEY */
 /* sizeof(sgx_quote_t) without signature: the shortest quote Gramine accepts. */
 #define VT_RATLS_QUOTE_MIN 436
 /* Bytes the tagged evidence adds around a quote of 256..65535 bytes (§3.3). */
