@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -176,9 +177,13 @@ static void start_daemon(world_t *w, const char *exe)
     char cfg[128], log[128], line[512];
     snprintf(cfg, sizeof(cfg), "%s/secretd.json", w->dir);
     snprintf(log, sizeof(log), "%s/secretd.log", w->dir);
+    pid_t self = getpid();
     w->daemon = fork();
     if (w->daemon < 0) die("fork: %s", strerror(errno));
     if (w->daemon == 0) {
+        /* The daemon goes with the benchmark, however it ends (die() exits, a crash, a
+           kill): no daemon left listening with its connections' memory. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self) _exit(127);
         if (freopen(log, "w", stderr) == NULL) _exit(127);
         execl(exe, exe, "--config", cfg, (char *)NULL);
         _exit(127);
