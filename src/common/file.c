@@ -18,7 +18,7 @@ int vt_file_read(const char *path, size_t max, uint8_t **out, size_t *len)
     int rc = VT_E_INTERNAL;
     uint8_t *buf = NULL;
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
     if (fd < 0) {
         VT_TRY_BAIL(errno == ENOENT ? VT_E_NOT_FOUND : VT_E_IO, "%s: %s", path, strerror(errno));

@@ -55,8 +55,10 @@ out:
 
 int vt_sim_measure_path(const char *path, uint8_t out[static 32])
 {
-    /* O_NONBLOCK: a FIFO named as a trusted file must not hang the launch; fstat refuses it. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    /* O_NONBLOCK: a FIFO named as a trusted file must not hang the launch; fstat refuses it.
+       O_NOCTTY: a tty named as a trusted file must not become the controlling terminal of a
+       session leader that measures it (veritee-attestfs), whose holder could then signal it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         int code = errno == ENOENT ? VT_E_NOT_FOUND : VT_E_IO;
         VT_BAIL(code, MOD ": %s: %s", path, strerror(errno));

@@ -4,6 +4,7 @@
  * MRSIGNER (measure.c), the signer key (signer.c), the EINIT-like check (identity.c)
  * and the launch (launch.c). One signer key is generated for the whole group.
  */
+#define _GNU_SOURCE /* posix_openpt, ptsname */
 #include "test_util.h"
 
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -463,6 +465,37 @@ static void launch_checks_then_execs(void **state)
     assert_int_equal(launch(sig_path, argv_true), 42);
 }
 
+/*
+ * Measuring a file must never give the measuring process a controlling terminal: a
+ * session leader without one (a daemon such as veritee-attestfs) that opened a pty named as
+ * a trusted file would otherwise take it, and whoever holds the master could then signal
+ * the daemon. The child below is such a session leader; /dev/tty must stay unavailable.
+ */
+static void measuring_a_tty_does_not_make_it_the_controlling_terminal(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (setsid() < 0) _exit(10);
+        int master = posix_openpt(O_RDWR | O_NOCTTY);
+        if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) _exit(11);
+        const char *slave = ptsname(master);
+        if (slave == NULL) _exit(12);
+        uint8_t h[32];
+        if (vt_sim_measure_path(slave, h) == 0) _exit(13); /* a tty is not a regular file */
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        if (vt_file_read(slave, 4096, &buf, &len) == 0) _exit(14);
+        int tty = open("/dev/tty", O_RDONLY | O_NOCTTY);
+        _exit(tty < 0 ? 0 : 15); /* 15: the pty became our controlling terminal */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +511,7 @@ int main(void)
         cmocka_unit_test(serialize_round_trip_and_canonical_order),
         cmocka_unit_test(key_file_round_trip),
         cmocka_unit_test(launch_checks_then_execs),
+        cmocka_unit_test(measuring_a_tty_does_not_make_it_the_controlling_terminal),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
