@@ -166,7 +166,7 @@ start_server preload "$d/string" RA_TLS_MRENCLAVE="$(sed -n 's/^mrenclave: //p' 
     exit 1
 # A sanitizer build's library needs the sanitizer runtime of an instrumented executable,
 # which env(1) is not: the case runs in the normal build only.
-if nm -D "$d/libsecret_prov_attest.so" | grep -qE ' U __(asan|ubsan|sancov)_'; then
+if nm -D "$d/libsecret_prov_attest.so" | grep -E ' U __(asan|ubsan|sancov)_' >/dev/null; then
     echo "constructor through LD_PRELOAD: not run in a sanitizer build (env(1) has no runtime)"
 else
     case_begin "constructor through LD_PRELOAD (sim run --env) in an app that does not link it"
