@@ -151,16 +151,8 @@ int vt_cli_cert_verify_main(int argc, char **argv)
     int rc;
 
     if (status != VT_CLI_CONTINUE) return status;
-    v.opts = &o;
-    v.at = o.has_at ? o.at : vt_time_now();
-    snprintf(v.anchor, sizeof(v.anchor), "Intel SGX Root CA (built in)");
-    if (o.has_policy) {
-        rc = vt_cli_verify_make_policy(&o, &policy);
-        if (rc < 0) {
-            vt_cli_error(PROG, "policy: %s", vt_cli_detail(rc));
-            return vt_error_type(rc) == VT_ET_USAGE ? VT_CLI_EXIT_USAGE : VT_CLI_EXIT_FAIL;
-        }
-    }
+    status = vt_cli_verdict_begin(PROG, &o, &v, &policy);
+    if (status != VT_CLI_CONTINUE) return status;
     rc = vt_cli_cert_load(o.file, &cert);
     if (rc < 0) {
         vt_cli_verdict_fail(&v, rc, "%s", vt_cli_detail(rc));

@@ -174,6 +174,13 @@ int vt_cli_verify_make_verifier(const vt_cli_verify_opts_t *o, vt_cli_verdict_t 
 /* The appraisal policy of the options (before any verification work). */
 VT_MUST_CHECK int vt_cli_verify_make_policy(const vt_cli_verify_opts_t *o, vt_policy_t **out);
 /*
+ * Starts a run after the options are parsed: v gets the options, the verification time
+ * and the default trust anchor's name; *policy the options' policy when they have one
+ * (else NULL). Returns VT_CLI_CONTINUE, or the exit status after printing the error.
+ */
+int vt_cli_verdict_begin(const char *prog, const vt_cli_verify_opts_t *o, vt_cli_verdict_t *v,
+                         vt_policy_t **policy);
+/*
  * Ends a run: prints json (consumed) when the options ask for JSON (the caller has
  * printed the text output otherwise), the error line, and returns the exit status.
  */

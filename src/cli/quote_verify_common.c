@@ -136,6 +136,20 @@ static int accept_advisories(vt_policy_t *p, const vt_cli_verify_opts_t *o)
 }
 
 /* Builds the appraisal policy from the options (before any verification work). */
+int vt_cli_verdict_begin(const char *prog, const vt_cli_verify_opts_t *o, vt_cli_verdict_t *v,
+                         vt_policy_t **policy)
+{
+    v->opts = o;
+    v->at = o->has_at ? o->at : vt_time_now();
+    snprintf(v->anchor, sizeof(v->anchor), "Intel SGX Root CA (built in)");
+    *policy = NULL;
+    if (!o->has_policy) return VT_CLI_CONTINUE;
+    int rc = vt_cli_verify_make_policy(o, policy);
+    if (rc == 0) return VT_CLI_CONTINUE;
+    vt_cli_error(prog, "policy: %s", vt_cli_detail(rc));
+    return vt_error_type(rc) == VT_ET_USAGE ? VT_CLI_EXIT_USAGE : VT_CLI_EXIT_FAIL;
+}
+
 int vt_cli_verify_make_policy(const vt_cli_verify_opts_t *o, vt_policy_t **out)
 {
     int rc = VT_E_INTERNAL;
