@@ -35,6 +35,8 @@
 #include <unistd.h>
 #include <veritee/verify.h>
 
+#include "bench_util.h"
+
 #define RUNS           5
 #define RUN_SECONDS    1.0
 #define MAX_VECTORS    64
@@ -85,13 +87,6 @@ static void die(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     exit(1);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static uint8_t *read_all(const char *path, size_t *len)
@@ -248,7 +243,7 @@ static double run_once(bench_t *b, bench_mode_t mode, int threads)
         if (pthread_create(&tid[t], NULL, worker, &w[t]) != 0) die("pthread_create failed");
     }
     pthread_barrier_wait(&start);
-    double t0 = now_seconds();
+    double t0 = vt_bench_now();
     struct timespec nap = {(time_t)RUN_SECONDS,
                            (long)((RUN_SECONDS - (double)(time_t)RUN_SECONDS) * 1e9)};
     while (nanosleep(&nap, &nap) != 0) {
@@ -259,15 +254,9 @@ static double run_once(bench_t *b, bench_mode_t mode, int threads)
         pthread_join(tid[t], NULL);
         total += w[t].done;
     }
-    double elapsed = now_seconds() - t0;
+    double elapsed = vt_bench_now() - t0;
     pthread_barrier_destroy(&start);
     return (double)total / elapsed;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 typedef struct {
@@ -284,7 +273,7 @@ static void measure_all(bench_t *b, int threads, stat_t out[3])
     for (int i = 0; i < RUNS; i++)
         for (int m = 0; m < 3; m++) r[m][i] = run_once(b, (bench_mode_t)m, threads);
     for (int m = 0; m < 3; m++) {
-        qsort(r[m], RUNS, sizeof(r[m][0]), cmp_double);
+        qsort(r[m], RUNS, sizeof(r[m][0]), vt_bench_cmp_double);
         out[m] = (stat_t){r[m][RUNS / 2], r[m][0], r[m][RUNS - 1]};
     }
 }

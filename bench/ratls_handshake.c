@@ -50,6 +50,8 @@
 #include <veritee/ratls.h>
 #include <veritee/sim.h>
 
+#include "bench_util.h"
+
 #define RUNS         7
 #define RUN_SECONDS  1.0
 #define TARGET_FRESH 0.5
@@ -99,11 +101,11 @@ static void die(const char *fmt, ...)
     exit(1);
 }
 
-static double now_seconds(void)
+static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *ca_key, X509 *ca)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    X509 *x = vt_bench_make_cert(key, cn, ca_key, ca);
+    if (x == NULL) die("cannot make the certificate of %s", cn);
+    return x;
 }
 
 /* ---- Setup ------------------------------------------------------------------------ */
@@ -119,29 +121,6 @@ static int evidence(void *ctx, const uint8_t report_data[VT_REPORT_DATA_LEN], ui
     memset(b.mr_signer, 0x51, sizeof(b.mr_signer));
     memcpy(b.report_data, report_data, VT_REPORT_DATA_LEN);
     return vt_sim_quote_sgx(s->platform, &b, out, len);
-}
-
-static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *ca_key, X509 *ca)
-{
-    X509 *x = X509_new();
-    X509_NAME *n = X509_NAME_new();
-    if (x == NULL || n == NULL) die("out of memory");
-    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), ca ? 2 : 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-    X509_set_subject_name(x, n);
-    X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
-    X509_set_pubkey(x, key);
-    if (ca == NULL) {
-        X509_EXTENSION *bc = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints, "CA:TRUE");
-        X509_add_ext(x, bc, -1);
-        X509_EXTENSION_free(bc);
-    }
-    if (X509_sign(x, ca_key ? ca_key : key, EVP_sha256()) <= 0) die("cannot sign %s", cn);
-    X509_NAME_free(n);
-    return x;
 }
 
 static SSL_CTX *new_ctx(bool is_server)
@@ -366,14 +345,14 @@ static void run_once(mode_ctx_t *m, double *wall_rate, double *cpu_rate)
     start_server(&r, &server);
     if (pthread_create(&client, NULL, client_thread, &r) != 0) die("pthread_create");
     pthread_barrier_wait(&start);
-    double t0 = now_seconds();
+    double t0 = vt_bench_now();
     struct timespec nap = {(time_t)RUN_SECONDS,
                            (long)((RUN_SECONDS - (double)(time_t)RUN_SECONDS) * 1e9)};
     while (nanosleep(&nap, &nap) != 0) {
     }
     atomic_store(&stop, true);
     pthread_join(client, NULL);
-    double elapsed = now_seconds() - t0;
+    double elapsed = vt_bench_now() - t0;
     stop_server(&r, server);
     pthread_barrier_destroy(&start);
     *wall_rate = (double)r.done / elapsed;
@@ -381,12 +360,6 @@ static void run_once(mode_ctx_t *m, double *wall_rate, double *cpu_rate)
 }
 
 /* ---- Report ----------------------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 typedef struct {
     double median, min, max;
@@ -409,7 +382,7 @@ static void remove_dir(const char *dir)
 static void summarize(double r[MODE_COUNT][RUNS], stat_t st[MODE_COUNT])
 {
     for (int m = 0; m < MODE_COUNT; m++) {
-        qsort(r[m], RUNS, sizeof(r[m][0]), cmp_double);
+        qsort(r[m], RUNS, sizeof(r[m][0]), vt_bench_cmp_double);
         st[m] = (stat_t){r[m][RUNS / 2], r[m][0], r[m][RUNS - 1]};
     }
 }
@@ -455,7 +428,7 @@ static int profile_one(const char *mode_arg, const char *secs_arg)
     }
     setup(dir);
     warm_up(&modes[m]);
-    for (double t0 = now_seconds(); now_seconds() - t0 < secs; n++) {
+    for (double t0 = vt_bench_now(); vt_bench_now() - t0 < secs; n++) {
         run_once(&modes[m], &w, &c);
         total += c;
     }

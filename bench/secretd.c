@@ -53,6 +53,8 @@
 #include <veritee/secretprov.h>
 #include <veritee/sim.h>
 
+#include "bench_util.h"
+
 #define RUNS           5
 #define RUN_SECONDS    2.0
 #define IDLE_CONNS     10000
@@ -75,11 +77,11 @@ static void die(const char *fmt, ...)
     exit(1);
 }
 
-static double now_s(void)
+static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *ca_key, X509 *ca)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    X509 *x = vt_bench_make_cert(key, cn, ca_key, ca);
+    if (x == NULL) die("cannot make the certificate of %s", cn);
+    return x;
 }
 
 /* ---- Certificates and evidence ---------------------------------------------------- */
@@ -96,29 +98,6 @@ static int evidence(void *ctx, const uint8_t rd[VT_REPORT_DATA_LEN], uint8_t **o
     memset(b.mr_signer, 0x51, sizeof(b.mr_signer));
     memcpy(b.report_data, rd, VT_REPORT_DATA_LEN);
     return vt_sim_quote_sgx(g_platform, &b, out, len);
-}
-
-static X509 *make_cert(EVP_PKEY *key, const char *cn, EVP_PKEY *ca_key, X509 *ca)
-{
-    X509 *x = X509_new();
-    X509_NAME *n = X509_NAME_new();
-    if (x == NULL || n == NULL) die("out of memory");
-    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), ca ? 2 : 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-    X509_set_subject_name(x, n);
-    X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
-    X509_set_pubkey(x, key);
-    if (ca == NULL) {
-        X509_EXTENSION *bc = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints, "CA:TRUE");
-        X509_add_ext(x, bc, -1);
-        X509_EXTENSION_free(bc);
-    }
-    if (X509_sign(x, ca_key ? ca_key : key, EVP_sha256()) <= 0) die("cannot sign %s", cn);
-    X509_NAME_free(n);
-    return x;
 }
 
 static void write_pem(const char *path, X509 *cert, EVP_PKEY *key)
@@ -365,7 +344,7 @@ static void provision(client_t *c)
 static void *client_main(void *arg)
 {
     client_t *c = arg;
-    while (now_s() < c->until) {
+    while (vt_bench_now() < c->until) {
         provision(c);
         c->done++;
     }
@@ -375,7 +354,7 @@ static void *client_main(void *arg)
 /* Runs every client against port for RUN_SECONDS; returns completions per second. */
 static double run_load(client_t *cl, size_t n, uint16_t port, bool is_ratls)
 {
-    double start = now_s();
+    double start = vt_bench_now();
     long total = 0;
     for (size_t i = 0; i < n; i++) {
         cl[i].use = is_ratls ? cl[i].ratls : cl[i].plain;
@@ -388,7 +367,7 @@ static double run_load(client_t *cl, size_t n, uint16_t port, bool is_ratls)
         pthread_join(cl[i].thread, NULL);
         total += cl[i].done;
     }
-    return (double)total / (now_s() - start);
+    return (double)total / (vt_bench_now() - start);
 }
 
 /* ---- Idle connections ------------------------------------------------------------- */
@@ -431,15 +410,9 @@ static void open_idle(client_t *cl, size_t n, uint16_t port, int *fds)
 
 /* ---- Main ------------------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double median(double *v, size_t n)
 {
-    qsort(v, n, sizeof(*v), cmp_double);
+    qsort(v, n, sizeof(*v), vt_bench_cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -577,10 +550,10 @@ idle:
     stop_base(&w);
     long rss0 = daemon_rss_kib(&w);
     static int fds[IDLE_CONNS];
-    double t0 = now_s();
+    double t0 = vt_bench_now();
     open_idle(cl, n, w.daemon_port, fds);
     printf("opened %d idle TLS connections in %.1f s (daemon VmRSS before: %.1f MiB)\n", IDLE_CONNS,
-           now_s() - t0, (double)rss0 / 1024);
+           vt_bench_now() - t0, (double)rss0 / 1024);
     fflush(stdout);
     sleep(1);
     for (int r = 0; r < RUNS; r++) {
