@@ -88,9 +88,11 @@ static int detach(void)
 
     VT_ENSURE(saved >= 0, VT_E_IO, "dup: %s", strerror(errno));
     int ok = fuse_daemonize(0);
-    dup2(saved, STDERR_FILENO);
+    /* Without the restored stderr the daemon would run on with its log lost: refuse. */
+    int restored = dup2(saved, STDERR_FILENO);
     close(saved);
     VT_ENSURE(ok == 0, VT_E_IO, "cannot detach from the terminal");
+    VT_ENSURE(restored == STDERR_FILENO, VT_E_IO, "cannot keep the log on standard error");
     return 0;
 }
 
