@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "attestfs.h"
+#include "fs_dir.h"
 #include "content.h"
 #include "nodes.h"
 
@@ -74,31 +75,19 @@ static int afs_access(const char *path, int mask)
     return 0;
 }
 
-typedef struct {
-    void *buf;
-    fuse_fill_dir_t filler;
-} list_arg_t;
-
-static int add_entry(const char *name, void *arg)
-{
-    list_arg_t *l = arg;
-    return l->filler(l->buf, name, NULL, 0, 0);
-}
-
 static int afs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
                        struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
     vt_afs_node_t n;
-    list_arg_t l = {.buf = buf, .filler = filler};
+    vt_afs_dir_t l;
 
     (void)off;
     (void)fi;
     (void)flags;
     if (!lookup(path, &n)) return -ENOENT;
     if (!S_ISDIR(n.mode)) return -ENOTDIR;
-    filler(buf, ".", NULL, 0, 0);
-    filler(buf, "..", NULL, 0, 0);
-    vt_afs_node_list(&n, ctx()->keys, ctx()->is_attestation_none, add_entry, &l);
+    vt_afs_dir_begin(&l, buf, filler);
+    vt_afs_node_list(&n, ctx()->keys, ctx()->is_attestation_none, vt_afs_dir_add, &l);
     return 0;
 }
 

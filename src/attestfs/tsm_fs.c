@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "attestfs.h"
+#include "fs_dir.h"
 #include "common/error.h"
 #include "common/file.h"
 #include "tsm_report.h"
@@ -158,34 +159,22 @@ static int tsm_access(const char *path, int mask)
     return 0;
 }
 
-typedef struct {
-    void *buf;
-    fuse_fill_dir_t filler;
-} list_arg_t;
-
-static int add_entry(const char *name, void *arg)
-{
-    list_arg_t *l = arg;
-    return l->filler(l->buf, name, NULL, 0, 0);
-}
-
 static int tsm_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
                        struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
     tsm_node_t n;
-    list_arg_t l = {.buf = buf, .filler = filler};
+    vt_afs_dir_t l;
 
     (void)off;
     (void)fi;
     (void)flags;
     if (!lookup(path, &n)) return -ENOENT;
     if (!S_ISDIR(n.mode)) return -ENOTDIR;
-    filler(buf, ".", NULL, 0, 0);
-    filler(buf, "..", NULL, 0, 0);
-    if (n.kind == T_ROOT) filler(buf, "report", NULL, 0, 0);
-    if (n.kind == T_REPORT_DIR) vt_afs_tsm_report_list(ctx()->reports, add_entry, &l);
+    vt_afs_dir_begin(&l, buf, filler);
+    if (n.kind == T_ROOT) vt_afs_dir_add("report", &l);
+    if (n.kind == T_REPORT_DIR) vt_afs_tsm_report_list(ctx()->reports, vt_afs_dir_add, &l);
     if (n.kind == T_ENTRY)
-        for (size_t i = 0; i < ATTR_COUNT; i++) filler(buf, attrs[i].name, NULL, 0, 0);
+        for (size_t i = 0; i < ATTR_COUNT; i++) vt_afs_dir_add(attrs[i].name, &l);
     return 0;
 }
 
